@@ -1,0 +1,113 @@
+"""The resolved graph: one node per real-world entity across articles (plain data).
+
+``kg build`` writes it as ``DIR/graph.json``; the RDF mapping, the Neo4j loader and the HTML views
+all read this one shape (``Graph.from_dict``), so none of them re-resolves records.
+
+- ``Node.iri`` is the stable entity IRI (the key everywhere: RDF subject, Neo4j node key).
+- ``Node.posts`` is the official's titles over time: one ``Post`` per (title, article).
+- ``Edge`` is one relation between two nodes with every place it was stated (``Provenance``).
+- ``Article`` is one input article; every provenance names one.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+NODE_TYPES = ("Official", "Person", "Organization", "Meeting", "Policy", "Place")
+EDGE_TYPES = ("attended", "presided", "addressed", "convened", "emphasised", "directed")
+
+
+@dataclass
+class Article:
+    iri: str
+    doc_id: str
+    path: str
+    title: str | None = None
+    published: str | None = None
+    source: str | None = None
+    url: str | None = None
+    authors: list[str] = field(default_factory=list)
+    editors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Post:
+    title: str
+    article: str  # Article.iri
+    date: str | None = None
+
+
+@dataclass
+class Mention:
+    article: str  # Article.iri
+    start: int
+    end: int
+
+
+@dataclass
+class Node:
+    iri: str
+    type: str
+    label: str
+    aliases: list[str] = field(default_factory=list)
+    pinyin: str | None = None
+    posts: list[Post] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    context: str | None = None  # jurisdiction/organisation that disambiguates a name, if any
+
+    @property
+    def articles(self) -> list[str]:
+        return sorted({m.article for m in self.mentions})
+
+
+@dataclass
+class Provenance:
+    article: str  # Article.iri
+    start: int
+    end: int
+    sentence: str
+    date: str | None = None
+
+
+@dataclass
+class Edge:
+    type: str
+    source: str  # Node.iri
+    target: str  # Node.iri
+    provenance: list[Provenance] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.type, self.source, self.target)
+
+
+@dataclass
+class Graph:
+    base_iri: str
+    articles: dict[str, Article] = field(default_factory=dict)
+    nodes: dict[str, Node] = field(default_factory=dict)
+    edges: list[Edge] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "base_iri": self.base_iri,
+            "articles": [asdict(a) for a in self.articles.values()],
+            "nodes": [asdict(n) for n in self.nodes.values()],
+            "edges": [asdict(e) for e in self.edges],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Graph":
+        g = cls(base_iri=data["base_iri"])
+        for a in data["articles"]:
+            g.articles[a["iri"]] = Article(**a)
+        for n in data["nodes"]:
+            n = dict(n)
+            n["posts"] = [Post(**p) for p in n.get("posts", [])]
+            n["mentions"] = [Mention(**m) for m in n.get("mentions", [])]
+            g.nodes[n["iri"]] = Node(**n)
+        for e in data["edges"]:
+            e = dict(e)
+            e["provenance"] = [Provenance(**p) for p in e.get("provenance", [])]
+            g.edges.append(Edge(**e))
+        return g
