@@ -1,0 +1,57 @@
+"""Word segmentation through spaCy's Chinese pipeline (pkuseg by default, jieba or char on request).
+
+Extractors use segmentation for one thing: where words begin and end, so that a name or an
+organisation never ends in the middle of a word. ``Segmenter.boundaries(text)`` returns the set of
+character offsets at which a token starts or ends.
+"""
+from __future__ import annotations
+
+import sys
+from functools import lru_cache
+
+from extract.model_store import ModelMissing, missing_message, spacy_pipeline_dir
+
+SEGMENTERS = ("pkuseg", "jieba", "char")
+
+
+class Segmenter:
+    """One loaded spaCy ``Chinese`` pipeline; load once per process (pkuseg takes a few seconds)."""
+
+    def __init__(self, name: str = "pkuseg", auto_fetch: bool = False) -> None:
+        if name not in SEGMENTERS:
+            raise ValueError(f"unknown segmenter {name!r}; choose one of {', '.join(SEGMENTERS)}")
+        self.name = name
+        import spacy
+        from spacy.lang.zh import Chinese
+
+        if name == "pkuseg":
+            path = spacy_pipeline_dir()
+            if not (path / "config.cfg").exists():
+                if not auto_fetch:
+                    raise ModelMissing(missing_message())
+                print("kg: the pkuseg model is not cached yet; fetching it once (see `kg setup`)",
+                      file=sys.stderr)
+                from extract.model_store import fetch_pkuseg_model
+
+                fetch_pkuseg_model()
+            self.nlp = spacy.load(path)
+        else:
+            self.nlp = Chinese.from_config({"nlp": {"tokenizer": {"segmenter": name}}})
+
+    def tokens(self, text: str) -> list[tuple[int, int]]:
+        """``[start, end)`` of every token (whitespace tokens included)."""
+        doc = self.nlp.make_doc(text)
+        return [(t.idx, t.idx + len(t.text)) for t in doc]
+
+    def boundaries(self, text: str) -> set[int]:
+        out = {0, len(text)}
+        for start, end in self.tokens(text):
+            out.add(start)
+            out.add(end)
+        return out
+
+
+@lru_cache(maxsize=4)
+def get_segmenter(name: str = "pkuseg", auto_fetch: bool = True) -> Segmenter:
+    """The process-wide segmenter of that name (workers load theirs once)."""
+    return Segmenter(name, auto_fetch=auto_fetch)
