@@ -35,6 +35,7 @@ class Post:
     title: str
     article: str  # Article.iri
     date: str | None = None
+    org: str | None = None  # Node.iri of the Organization the title names (市委 of 市委书记), if known
 
 
 @dataclass
@@ -54,6 +55,7 @@ class Node:
     posts: list[Post] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     context: str | None = None  # jurisdiction/organisation that disambiguates a name, if any
+    date: str | None = None  # a Meeting's date (part of its identity), ISO 8601
 
     @property
     def articles(self) -> list[str]:

@@ -1,0 +1,529 @@
+"""Cross-article resolution: extraction records in, one resolved :class:`~kg.graph.Graph` out.
+
+A pure function of plain data (no files, no globals besides the read-only division table):
+
+    graph = resolve(records, texts={doc_id: article_text}, base_iri="https://example.org/id/")
+
+Who is the same as whom (the *resolution key* of each entity):
+
+- Official / Person: name + jurisdiction. The jurisdiction comes from the official's titles
+  (湖北省委书记 → 湖北省; 市委书记 → the article's city; 县长 → its county; 总书记 → national) and,
+  for people without a titled post (市领导X, reporters), from the article itself: its source
+  (随州日报 → 随州市), its places, and the places its organisations and meetings are named after.
+  Two 张伟 in different cities stay two; the same 张伟 in two articles of one city is one node.
+- Organization: normalised full name. Relative names (市委, 市指挥部, 县疫情防控工作领导小组) are
+  qualified with the article's division at that level (随州市委); aliases join the same node.
+- Meeting: normalised (qualified) name + date (the last 月/日 date stated before the meeting's
+  first mention, with the article's year; else the article date).
+- Policy: normalised name (quotes, brackets, spaces and traditional characters do not count).
+- Place: the administrative division (武汉 = 武汉市), else the normalised name.
+
+IRIs are ``{base_iri}{type}/{first 16 hex of sha256(key)}``: the same input gives the same IRIs on
+every run and machine. Each relation keeps every statement of it (article, evidence offsets and the
+evidence sentence's text); each official's titles become one :class:`Post` per (title, article),
+dated by the article, so a career can be read back as a timeline.
+
+Article texts are not part of the record (its shape is fixed by the spec), so the evidence sentence
+text comes from ``texts``: a mapping ``doc.id -> text`` or a callable ``Doc -> text | None``
+(``kg build`` passes the texts it read). Without a text, the sentence is empty and the meeting date
+is the article date; offsets are kept either way.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Callable, Iterable, Mapping
+
+from kg.graph import Article, Edge, Graph, Mention, Node, Post, Provenance
+from kg.pinyin import person_pinyin, place_pinyin
+from kg.places import CITY, COUNTY, MUNICIPALITIES, PROVINCE, Division, Divisions, divisions, short_names
+from kg.record import Doc, Entity, Record
+
+DEFAULT_BASE_IRI = "https://w3id.org/zhengwu-kg/id/"
+
+TOWN = 3
+NATIONAL = -1
+
+# What each relation may join (annotation.md); statements outside it are not facts of the graph.
+SIGNATURES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "attended": (frozenset({"Official", "Organization"}), frozenset({"Meeting"})),
+    "presided": (frozenset({"Official"}), frozenset({"Meeting"})),
+    "addressed": (frozenset({"Official"}), frozenset({"Meeting"})),
+    "convened": (frozenset({"Organization"}), frozenset({"Meeting"})),
+    "emphasised": (frozenset({"Official", "Meeting"}), frozenset({"Policy"})),
+    "directed": (frozenset({"Official", "Meeting", "Organization"}), frozenset({"Organization"})),
+}
+NODE_SLUGS = {"Official": "official", "Person": "person", "Organization": "org", "Meeting": "meeting",
+              "Policy": "policy", "Place": "place"}
+
+TextSource = Mapping[str, str] | Callable[[Doc], "str | None"] | None
+
+_NATIONAL = ("中共中央", "党中央", "中央", "国务院", "国家", "全国", "总书记", "国家主席", "总理", "副总理",
+             "国务委员")
+_LEVEL_PREFIXES = (("全省", PROVINCE), ("全市", CITY), ("全州", CITY), ("全县", COUNTY), ("全区", COUNTY),
+                   ("省", PROVINCE), ("市", CITY), ("州", CITY), ("盟", CITY), ("县", COUNTY), ("区", COUNTY),
+                   ("旗", COUNTY), ("街道", TOWN), ("镇", TOWN), ("乡", TOWN), ("村", TOWN))
+_TITLE_MODIFIERS = ("常务副", "副", "代", "原", "时任", "前")
+_QUOTES = "“”\"'‘’《》〈〉「」『』【】"
+_DOTS = {"・": "·", "•": "·", "‧": "·", "･": "·", "．": "·"}
+_DATE_MD = re.compile(r"(\d{1,2})月(\d{1,2})日")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def normalise(name: str) -> str:
+    """Comparable form of a name: NFKC, simplified characters, no whitespace, one kind of ·."""
+    s = unicodedata.normalize("NFKC", name)
+    s = "".join(_DOTS.get(c, c) for c in s if not c.isspace())
+    try:
+        import zhconv
+
+        s = zhconv.convert(s, "zh-cn")
+    except ImportError:  # pragma: no cover - zhconv is a core dependency
+        pass
+    return s
+
+
+def normalise_policy(name: str) -> str:
+    return "".join(c for c in normalise(name) if c not in _QUOTES)
+
+
+def stable_hash(parts: Iterable[str]) -> str:
+    return hashlib.sha256(json.dumps(list(parts), ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
+
+
+def article_iri(base_iri: str, doc_id: str) -> str:
+    return f"{base_iri}article/{stable_hash(['Article', doc_id])}"
+
+
+def post_iri(base_iri: str, official: str, title: str, article: str) -> str:
+    """The IRI of one Post (official, title, article); the RDF mapping and loaders share it."""
+    return f"{base_iri}post/{stable_hash(['Post', official, title, article])}"
+
+
+def iso_date(published: str | None) -> str | None:
+    """2020-1-29 20:28 → 2020-01-29; --01-29 stays; anything else → None."""
+    if not published:
+        return None
+    m = _ISO.match(published.strip())
+    if m:
+        return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+    m = re.match(r"^--(\d{2})-(\d{2})", published.strip())
+    return f"--{m.group(1)}-{m.group(2)}" if m else None
+
+
+# ---------------------------------------------------------------------------------------- context
+
+@dataclass(frozen=True)
+class Ctx:
+    """A jurisdiction: ``key`` goes into resolution keys, ``label`` is for humans."""
+
+    key: str
+    label: str | None
+    division: Division | None = None
+
+
+NATIONAL_CTX = Ctx("CN", "中国")
+
+
+def _level_prefix(text: str) -> tuple[str, int] | None:
+    for prefix, level in _LEVEL_PREFIXES:
+        if text.startswith(prefix) and len(text) > len(prefix):
+            return prefix, level
+    return None
+
+
+class ArticleContext:
+    """Where an article is from, at each level, scored from its source, places and names."""
+
+    def __init__(self, record: Record, table: Divisions) -> None:
+        self.table = table
+        self.source = normalise(record.doc.source) if record.doc.source else None
+        raw: list[tuple[list[Division], float]] = []
+        self.own_rank: int | None = None
+        if self.source:
+            found, _ = table.prefix(self.source, short=True)
+            if found:
+                raw.append((found, 3.0))
+                self.own_rank = found[0].rank
+        for e in record.entities:
+            name = normalise(e.name)
+            if e.type == "Place":
+                raw.append((table.lookup(name), float(max(1, len(e.mentions)))))
+            elif e.type in ("Organization", "Meeting"):
+                raw.append((table.prefix(name)[0], 1.0))
+            elif e.type == "Official":
+                for t in e.titles:
+                    raw.append((table.prefix(_strip_modifiers(normalise(t)))[0], 1.0))
+        unique = [(ds[0], w) for ds, w in raw if len(ds) == 1]
+        ambiguous = [(ds, w) for ds, w in raw if len(ds) > 1]
+        self.scores: dict[Division, float] = defaultdict(float)
+        for d, w in unique:
+            self.scores[d] += w
+        province = self._best(PROVINCE, None)
+        for ds, w in ambiguous:  # 朝阳区: keep the one in the article's province, if exactly one is
+            inside = [d for d in ds if province is not None and d.province_code == province.code]
+            if len(inside) == 1:
+                self.scores[inside[0]] += w
+        if self.own_rank is None and self.scores:
+            top = max(self.scores.items(), key=lambda kv: (kv[1], -kv[0].rank, kv[0].code))
+            self.own_rank = top[0].rank
+        self.province = self._best(PROVINCE, None)
+        self.city = self._best(CITY, self.province)
+        if self.city is None and self.province is not None and self.province.code[:2] in MUNICIPALITIES:
+            self.city = self.province
+        self.county = self._best(COUNTY, self.city or self.province)
+
+    def _best(self, rank: int, within: Division | None) -> Division | None:
+        agg: dict[Division, float] = defaultdict(float)
+        for d, w in self.scores.items():
+            if d.rank < rank:
+                continue
+            p = self.table.parent(d, rank)
+            if p is None or p.rank != rank:
+                continue
+            if within is not None and not self._inside(p, within):
+                continue
+            agg[p] += w
+        if not agg:
+            return None
+        return max(agg.items(), key=lambda kv: (kv[1], [-ord(c) for c in kv[0].code]))[0]
+
+    def _inside(self, d: Division, outer: Division) -> bool:
+        return self.table.parent(d, outer.rank) == outer
+
+    def _division_ctx(self, d: Division) -> Ctx:
+        return Ctx(d.code, self.table.path_label(d), d)
+
+    def _fallback(self, level: int | None) -> Ctx:
+        lvl = "" if level is None else str(level)
+        if self.source:
+            return Ctx(f"source:{self.source}|{lvl}", self.source)
+        return Ctx(f"|{lvl}", None)
+
+    def at(self, level: int | None) -> Ctx:
+        """The jurisdiction a name of ``level`` refers to in this article."""
+        if level == NATIONAL:
+            return NATIONAL_CTX
+        if level is None:
+            level = self.own_rank
+            if level is None:
+                return self._fallback(None)
+        if level == PROVINCE and self.province:
+            return self._division_ctx(self.province)
+        if level == CITY and self.city:
+            return self._division_ctx(self.city)
+        if level in (COUNTY, TOWN) and self.county:
+            return self._division_ctx(self.county)
+        above = self.city if level in (COUNTY, TOWN) else self.province if level == CITY else None
+        if above is not None:
+            return Ctx(f"{above.code}|{level}", self.table.path_label(above), None)
+        return self._fallback(level)
+
+    def level_of(self, text: str) -> tuple[int | None, Division | None, str | None]:
+        """(level, named division, relative prefix) of a title or name."""
+        if text.startswith(_NATIONAL):
+            return NATIONAL, None, None
+        found, _ = self.table.prefix(text)
+        if found:
+            d = found[0]
+            if len(found) > 1 and self.province is not None:
+                inside = [x for x in found if x.province_code == self.province.code]
+                d = inside[0] if inside else d
+            return d.rank, d, None
+        lp = _level_prefix(text)
+        if lp:
+            return lp[1], None, lp[0]
+        return None, None, None
+
+    def qualify(self, name: str) -> tuple[str, str | None, Ctx | None]:
+        """(key name, qualified label or None, context) for an organisation or meeting name.
+
+        市委 → 随州市委 in a 随州 article; names that carry their place (or are national) stay.
+        """
+        level, division, prefix = self.level_of(name)
+        if prefix is None:
+            return name, None, (self._division_ctx(division) if division else
+                                NATIONAL_CTX if level == NATIONAL else None)
+        ctx = self.at(level)
+        d = ctx.division
+        if d is None:
+            return f"{name}@{ctx.key}", None, ctx
+        if prefix.startswith("全"):
+            shorts = sorted(short_names(d.name), key=len)
+            label = (shorts[0] if shorts else d.name) + name
+        else:
+            label = d.name + name[len(prefix):]
+        return label, label, ctx
+
+
+def _strip_modifiers(title: str) -> str:
+    for m in _TITLE_MODIFIERS:
+        if title.startswith(m) and len(title) > len(m):
+            return title[len(m):]
+    return title
+
+
+def official_context(titles: list[str], actx: ArticleContext) -> Ctx:
+    """Most specific jurisdiction any title names; the article's own level without one."""
+    best: tuple[int, Ctx] | None = None
+    for t in titles:
+        level, division, _ = actx.level_of(_strip_modifiers(normalise(t)))
+        if level is None:
+            continue
+        ctx = actx._division_ctx(division) if division else actx.at(level)
+        rank = level if level != NATIONAL else -1
+        if best is None or rank > best[0]:
+            best = (rank, ctx)
+    return best[1] if best else actx.at(None)
+
+
+# ------------------------------------------------------------------------------------- text help
+
+def _text_for(texts: TextSource, doc: Doc) -> str | None:
+    if texts is None:
+        return None
+    if callable(texts):
+        return texts(doc)
+    return texts.get(doc.id)
+
+
+def clean_sentence(raw: str) -> str:
+    """Evidence text for display: HTML tags and entities removed, whitespace collapsed."""
+    if "<" in raw or "&" in raw:
+        raw = html.unescape(_TAG.sub("", raw))
+    return re.sub(r"\s+", " ", raw).strip()
+
+
+_ENDS = "。！？!?\n"
+
+
+def sentence_around(text: str, pos: int) -> tuple[int, int]:
+    start = max((text.rfind(c, 0, pos) for c in _ENDS), default=-1) + 1
+    ends = [i for i in (text.find(c, pos) for c in _ENDS) if i >= 0]
+    end = min(ends) + 1 if ends else len(text)
+    return start, end
+
+
+def meeting_date(entity: Entity, text: str | None, published: str | None) -> str | None:
+    """The date a report gives a meeting (1月29日 + the article's year); else the article date."""
+    pub = iso_date(published)
+    if text and entity.mentions:
+        first = min(m[0] for m in entity.mentions)
+        _, end = sentence_around(text, first)
+        found = list(_DATE_MD.finditer(text, max(0, first - 400), end))
+        if found:
+            month, day = int(found[-1].group(1)), int(found[-1].group(2))
+            if 1 <= month <= 12 and 1 <= day <= 31:
+                if pub and pub[:4].isdigit():
+                    year = int(pub[:4])
+                    if month > int(pub[5:7]) + 1:  # a December meeting reported in January
+                        year -= 1
+                    return f"{year:04d}-{month:02d}-{day:02d}"
+                return f"--{month:02d}-{day:02d}"
+    return pub
+
+
+# ------------------------------------------------------------------------------------ union-find
+
+class _Union:
+    def __init__(self) -> None:
+        self.parent: dict[tuple, tuple] = {}
+
+    def find(self, k: tuple) -> tuple:
+        self.parent.setdefault(k, k)
+        while self.parent[k] != k:
+            self.parent[k] = self.parent[self.parent[k]]
+            k = self.parent[k]
+        return k
+
+    def union(self, a: tuple, b: tuple) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+@dataclass
+class _Occurrence:
+    """One record entity with what resolution derived for it."""
+
+    article: str
+    entity: Entity
+    key: tuple
+    alias_keys: list[tuple]
+    label: str  # name to show (qualified when relative)
+    names: list[str]  # written names and aliases
+    context: str | None
+    date: str | None
+    division: Division | None = None
+
+
+def _entity_keys(e: Entity, actx: ArticleContext, text: str | None, published: str | None,
+                 table: Divisions) -> tuple[tuple, list[tuple], str, str | None, str | None, Division | None]:
+    """(key, alias keys, label, context label, date, division) of one entity."""
+    name = normalise(e.name)
+    if e.type in ("Official", "Person"):
+        ctx = official_context(e.titles, actx) if e.type == "Official" else actx.at(None)
+        return (e.type, name, ctx.key), [], e.name, ctx.label, None, None
+    if e.type == "Place":
+        found = table.lookup(name)
+        if len(found) > 1 and actx.province is not None:
+            found = [d for d in found if d.province_code == actx.province.code] or found
+        if len(found) == 1:
+            d = found[0]
+            return ("Place", d.code), [], d.name, table.path_label(d), None, d
+        return ("Place", name), [], e.name, None, None, None
+    if e.type == "Policy":
+        return (("Policy", normalise_policy(e.name)), [("Policy", normalise_policy(a)) for a in e.aliases],
+                e.name, None, None, None)
+    # Organization, Meeting: qualified names; meetings also by date
+    date = meeting_date(e, text, published) if e.type == "Meeting" else None
+    keyname, label, ctx = actx.qualify(name)
+    extra = (date or "",) if e.type == "Meeting" else ()
+    aliases = [(e.type, actx.qualify(normalise(a))[0]) + extra for a in e.aliases]
+    return (e.type, keyname) + extra, aliases, label or e.name, ctx.label if ctx else None, date, None
+
+
+def _choose_label(labels: list[str]) -> str:
+    """The fullest written form; ties by frequency, then code point order (deterministic)."""
+    counts: dict[str, int] = defaultdict(int)
+    for label in labels:
+        counts[label] += 1
+    return sorted(counts, key=lambda s: (-len(s), -counts[s], s))[0]
+
+
+# --------------------------------------------------------------------------------------- resolve
+
+def resolve(records: Iterable[Record], texts: TextSource = None, base_iri: str = DEFAULT_BASE_IRI) -> Graph:
+    """Merge per-article records into one graph with stable IRIs (see the module docstring)."""
+    if not base_iri.endswith(("/", "#")):
+        base_iri += "/"
+    table = divisions()
+    graph = Graph(base_iri=base_iri)
+    occurrences: list[_Occurrence] = []
+    per_record: list[tuple[Record, str, dict[str, _Occurrence], str | None]] = []
+    union = _Union()
+
+    seen_docs: set[str] = set()
+    for rec in records:
+        if rec.doc.id in seen_docs:  # the same article given twice is one article
+            continue
+        seen_docs.add(rec.doc.id)
+        a_iri = article_iri(base_iri, rec.doc.id)
+        d = rec.doc
+        graph.articles[a_iri] = Article(iri=a_iri, doc_id=d.id, path=d.path, title=d.title,
+                                        published=d.published, source=d.source, url=d.url,
+                                        authors=list(d.authors), editors=list(d.editors))
+        text = _text_for(texts, d)
+        actx = ArticleContext(rec, table)
+        by_id: dict[str, _Occurrence] = {}
+        for e in rec.entities:
+            if e.type not in NODE_SLUGS:
+                continue  # a consumer ignores types it does not know (output.md)
+            key, alias_keys, label, ctx_label, date, division = _entity_keys(e, actx, text, d.published, table)
+            occ = _Occurrence(a_iri, e, key, alias_keys, label, [e.name, *e.aliases], ctx_label, date, division)
+            union.find(key)
+            if e.type in ("Organization", "Meeting", "Policy"):
+                for ak in alias_keys:
+                    union.union(key, ak)
+            occurrences.append(occ)
+            by_id[e.id] = occ
+        per_record.append((rec, a_iri, by_id, text))
+
+    # one IRI per component, named after its fullest primary key
+    members: dict[tuple, list[_Occurrence]] = defaultdict(list)
+    for occ in occurrences:
+        members[union.find(occ.key)].append(occ)
+    iri_of_root: dict[tuple, str] = {}
+    for root, occs in members.items():
+        canonical = sorted({o.key for o in occs}, key=lambda k: (-len(k[1]), k))[0]
+        iri_of_root[root] = f"{base_iri}{NODE_SLUGS[canonical[0]]}/{stable_hash(canonical)}"
+
+    def iri(occ: _Occurrence) -> str:
+        return iri_of_root[union.find(occ.key)]
+
+    # nodes
+    for root, occs in members.items():
+        node_type = occs[0].key[0]
+        label = _choose_label([o.label for o in occs])
+        names = {normalise(n) for o in occs for n in o.names} | {o.label for o in occs}
+        node = Node(iri=iri_of_root[root], type=node_type, label=label,
+                    aliases=sorted(n for n in names if n and n != label))
+        contexts = sorted({o.context for o in occs if o.context})
+        node.context = contexts[0] if contexts else None
+        dates = sorted({o.date for o in occs if o.date})
+        node.date = dates[0] if dates else None
+        if node_type in ("Official", "Person"):
+            node.pinyin = person_pinyin(label)
+        elif node_type == "Place":
+            node.pinyin = place_pinyin(label)
+        node.mentions = [Mention(a, s, e) for a, s, e in
+                         sorted({(o.article, int(m[0]), int(m[1])) for o in occs for m in o.entity.mentions
+                                 if len(m) >= 2})]
+        graph.nodes[node.iri] = node
+
+    # posts: one per (official, title, article), dated by the article; org when the title names one
+    org_names: dict[str, str] = {}
+    for occ in occurrences:
+        if occ.key[0] == "Organization":
+            for k in [occ.key, *occ.alias_keys]:
+                if "@" not in k[1] and len(k[1]) >= 2:
+                    org_names.setdefault(k[1], iri(occ))
+    posts: dict[str, set[tuple[str, str, str | None, str | None]]] = defaultdict(set)
+    for rec, a_iri, by_id, _ in per_record:
+        actx = ArticleContext(rec, table)
+        date = iso_date(rec.doc.published)
+        for occ in by_id.values():
+            if occ.key[0] != "Official":
+                continue
+            for title in occ.entity.titles:
+                posts[iri(occ)].add((title, a_iri, date, _post_org(title, actx, org_names)))
+    for node_iri, items in posts.items():
+        graph.nodes[node_iri].posts = [Post(title=t, article=a, date=d, org=o) for t, a, d, o in
+                                       sorted(items, key=lambda p: (p[2] or "", p[0], p[1]))]
+
+    # edges with every statement of them
+    edges: dict[tuple[str, str, str], set[tuple]] = defaultdict(set)
+    for rec, a_iri, by_id, text in per_record:
+        date = iso_date(rec.doc.published)
+        for r in rec.relations:
+            sig = SIGNATURES.get(r.type)
+            src, dst = by_id.get(r.source), by_id.get(r.target)
+            if sig is None or src is None or dst is None:
+                continue
+            if src.key[0] not in sig[0] or dst.key[0] not in sig[1]:
+                continue
+            if r.evidence and len(r.evidence) >= 2:
+                start, end = int(r.evidence[0]), int(r.evidence[1])
+            elif text is not None and src.entity.mentions:
+                start, end = sentence_around(text, src.entity.mentions[0][0])
+            else:
+                start = end = src.entity.mentions[0][0] if src.entity.mentions else 0
+            sentence = clean_sentence(text[start:end]) if text is not None else ""
+            edges[(r.type, iri(src), iri(dst))].add((a_iri, start, end, sentence, date or ""))
+    graph.edges = [Edge(t, s, o, [Provenance(a, b, e, sent, d or None) for a, b, e, sent, d in sorted(p)])
+                   for (t, s, o), p in sorted(edges.items())]
+
+    graph.nodes = dict(sorted(graph.nodes.items()))
+    graph.articles = dict(sorted(graph.articles.items()))
+    return graph
+
+
+def _post_org(title: str, actx: ArticleContext, org_names: Mapping[str, str]) -> str | None:
+    """The organisation a title names: the longest known org name the (qualified) title starts with."""
+    t = normalise(title)
+    candidates = {t, actx.qualify(t)[0]}
+    best: tuple[int, str] | None = None
+    for cand in candidates:
+        for n in range(len(cand) - 1, 1, -1):
+            hit = org_names.get(cand[:n])
+            if hit:
+                if best is None or n > best[0]:
+                    best = (n, hit)
+                break
+    return best[1] if best else None
