@@ -92,7 +92,7 @@ def classify(line: str) -> str:
         return FURNITURE
     if re.search(r"\d{3,4}-\d{7,8}|1[3-9]\d{9}|@\w+\.\w+", line) and n < limit and "。" not in line:
         return FURNITURE  # phone numbers and e-mail addresses
-    if (n >= 30 and any(p in line for p in _SENT_PUNCT)) or (n >= 15 and line[-1] in "。！？”\"") or (
+    if (n >= 30 and any(p in line for p in _SENT_PUNCT)) or (n >= 6 and line[-1] in "。！？" and sentence_like >= 1 and "：" not in line[:8]) or (
         n >= 50 and sentence_like >= 2
     ):
         return PROSE

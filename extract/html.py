@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from html.entities import html5
 
 from extract import furniture
+from extract.charview import is_traditional, normalise_spaces, simplified_text, strip_pinyin, to_simplified
 from extract.document import DocMeta
 from extract.meta import clean_name, find_authors, find_editors, parse_date, url_date
 from extract.textview import TextView
@@ -290,7 +291,10 @@ def _meta_value(metas, *names: str) -> tuple[str, int] | None:
 def extract(src: str) -> tuple[TextView, DocMeta]:
     """The body view (headline first) and the page's metadata; :class:`NoBodyError` if no body."""
     page = parse(src)
-    views = [b.view() for b in page.blocks]
+    views = [strip_pinyin(b.view()) for b in page.blocks]
+    traditional = is_traditional("\n".join(v.text for v in views))
+    if traditional:
+        views = [to_simplified(v) for v in views]
     for b, v in zip(page.blocks, views):
         b.dropped = any(e.dropped for e in b.element.ancestors())
     container = _container(page.blocks, views)
@@ -359,13 +363,20 @@ def extract(src: str) -> tuple[TextView, DocMeta]:
     if meta.published is None:
         meta.published = url_date(meta.url)
 
+    if traditional:
+        meta.title = _clean_str(meta.title)
+        meta.source = _clean_str(meta.source)
     keep = head + body_idx
     if not body_idx:
         raise NoBodyError("HTML page has no body text")
-    body = TextView.join([views[i] for i in keep], "\n")
+    body = normalise_spaces(TextView.join([views[i] for i in keep], "\n"))
     if meta.published is None:
         meta.published = furniture.text_date(body)
     return body, meta
+
+
+def _clean_str(s: str | None) -> str | None:
+    return simplified_text(strip_pinyin(TextView.identity(s)).text) if s else s
 
 
 def _fill_from_blocks(src: str, lines, views, body_set, first_body, meta: DocMeta) -> None:

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from extract.decode import DecodeError, decode_bytes
 from extract.document import DocMeta, Document
-from extract.textview import TextView
+from extract.charview import compose, normalise_spaces, prepare
 
 SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -68,59 +67,6 @@ def _decode(path: str, data: bytes) -> tuple[str, str]:
         raise ReadError(path, str(exc)) from None
 
 
-# ---------------------------------------------------------------- view clean-up
-_PINYIN = re.compile(
-    r"[(（]\s*[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ]+[1-5]?(?:[\s']+[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ]+[1-5]?)*\s*[)）]"
-)
-_TONED = re.compile(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ]|[a-z][1-5]")
-_SPACES = {"\u00a0": " ", "\u3000": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ", "\u202f": " "}
-
-
-def strip_pinyin(view: TextView) -> TextView:
-    """Drop inline pinyin glosses after Chinese characters: 戰(zhàn) → 戰, 縣長(zhǎng) → 縣長."""
-    pieces = []
-    for m in _PINYIN.finditer(view.text):
-        before = view.text[m.start() - 1] if m.start() else ""
-        if before and "\u3400" <= before <= "\u9fff" and _TONED.search(m.group(0)):
-            pieces.append((m.start(), m.end(), ""))
-    return view.replace_pieces(pieces) if pieces else view
-
-
-def _is_cjk(c: str) -> bool:
-    return "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"
-
-
-def to_simplified(view: TextView) -> TextView:
-    """Traditional → simplified, one character for one, when the text is mostly traditional.
-
-    zhconv converts by phrases; when a phrase conversion would change the length, the characters
-    of that paragraph are converted one by one instead, so offsets never shift.
-    """
-    import zhconv
-
-    text = view.text
-    converted = zhconv.convert(text, "zh-cn")
-    cjk = sum(1 for c in text if _is_cjk(c))
-    if len(converted) == len(text):
-        changed = sum(1 for a, b in zip(text, converted) if a != b)
-    else:
-        converted = "".join(c if len(s := zhconv.convert(c, "zh-cn")) != 1 else s for c in text)
-        changed = sum(1 for a, b in zip(text, converted) if a != b)
-    if not cjk or changed < 3 or changed < cjk * 0.02:
-        return view
-    return TextView(converted, view.origin)
-
-
-def clean_view(view: TextView) -> TextView:
-    """The reading layer's normalisation: pinyin glosses out, traditional → simplified, odd spaces → ' '.
-
-    Punctuation is kept as written; NLP does its own normalisation.
-    """
-    view = strip_pinyin(view)
-    view = to_simplified(view)
-    return view.map_chars(_SPACES)
-
-
 # ---------------------------------------------------------------- documents
 def document_from_text(text: str, path: str, *, encoding: str = "utf-8", line: int | None = None,
                        given: dict | None = None) -> Document:
@@ -128,7 +74,12 @@ def document_from_text(text: str, path: str, *, encoding: str = "utf-8", line: i
     from extract import furniture
 
     given = given or {}
-    body, meta, _ = furniture.extract(text, title_hint=given.get("title"))
+    full = prepare(text)
+    body, meta, _ = furniture.extract(full.text, title_hint=given.get("title"))
+    if full.text != text:  # pinyin removed or simplified: map everything back to the original
+        body = compose(full, body)
+        meta.author_spans = [full.span(s, e) for s, e in meta.author_spans]
+        meta.editor_spans = [full.span(s, e) for s, e in meta.editor_spans]
     for key in ("url", "published", "source"):
         if given.get(key):
             setattr(meta, key, str(given[key]))
@@ -138,7 +89,7 @@ def document_from_text(text: str, path: str, *, encoding: str = "utf-8", line: i
         meta.published = url_date(meta.url) or furniture.text_date(body)
     if not body.text.strip():
         raise ReadError(f"{path}:{line}" if line else path, "no article text")
-    return Document(path=path, text=text, body=clean_view(body), meta=meta, encoding=encoding, line=line)
+    return Document(path=path, text=text, body=normalise_spaces(body), meta=meta, encoding=encoding, line=line)
 
 
 def _read_html(path: str, text: str, encoding: str) -> Document:
@@ -148,7 +99,7 @@ def _read_html(path: str, text: str, encoding: str) -> Document:
         body, meta = html.extract(text)
     except html.NoBodyError as exc:
         raise ReadError(path, str(exc)) from None
-    return Document(path=path, text=text, body=clean_view(body), meta=meta, encoding=encoding)
+    return Document(path=path, text=text, body=body, meta=meta, encoding=encoding)
 
 
 def _jsonl_items(path: str, text: str, encoding: str) -> Iterator[Document | ReadError]:
@@ -238,4 +189,4 @@ def iter_documents(paths: Iterable[str], *, max_bytes: int | None = None) -> Ite
             yield from iter_path(p, max_bytes=max_bytes)
 
 
-__all__ = ["ReadError", "read_path", "iter_path", "iter_documents", "expand_paths", "clean_view", "DocMeta"]
+__all__ = ["ReadError", "read_path", "iter_path", "iter_documents", "expand_paths", "document_from_text", "DocMeta"]
