@@ -88,9 +88,13 @@ class Block:
                 c = " "
             text.append(c)
             origin.append(o)
-        while text and text[-1] == " ":
+        while text and text[-1] in " \u00a0\u3000":
             text.pop()
             origin.pop()
+        lead = 0
+        while lead < len(text) and text[lead] in " \u00a0\u3000":
+            lead += 1
+        text, origin = text[lead:], origin[lead:]
         end = origin[-1] + 1 if origin else (self.origin[0] if self.origin else 0)
         return TextView("".join(text), tuple(origin) + (end,))
 
@@ -339,8 +343,11 @@ def extract(src: str) -> tuple[TextView, DocMeta]:
             head = [i]
             if meta.title and v.strip() == meta.title.strip():
                 break
-    if meta.title is None and head:
-        meta.title = views[head[0]].text.strip()
+    heading = views[head[0]].text.strip() if head else None
+    if heading is None and body_idx and kinds[body_idx[0]] == furniture.SHORT and len(views[body_idx[0]].text) <= 64:
+        heading = views[body_idx[0]].text.strip()  # a headline inside the container
+    if not title and heading and (meta.title is None or meta.title in heading or heading in meta.title):
+        meta.title = heading  # the page's own headline beats a cut-down <title>
 
     # page text cues (发布时间, 来源, 编辑) from blocks that are not body
     lines = [furniture.Line(v.origin[0] if v.text else 0, v.origin[len(v.text) - 1] + 1 if v.text else 0, v.text, k)
