@@ -33,6 +33,7 @@ _SENT_PUNCT = "。！？；!?;"
 _CLAUSE_PUNCT = "，,、：:"
 _SEPARATORS = re.compile(r"\s[|｜>›»/]\s?|\s?[|｜]\s|>>|＞|\|")
 _LINK_BULLET = re.compile(r"^[·•▪◆◇►▶■□○●\-—*]\s*")
+_CRUMB = re.compile(r"\s>\s|>>|›|»|＞|&gt;")
 _TRAILING_DATE = re.compile(r"(?:(?:19|20)\d\d[-/.年])?\d{1,2}[-/.月]\d{1,2}日?\s*\]?\)?$")
 _WS = " \t\u3000\u00a0\r"
 
@@ -75,19 +76,22 @@ def classify(line: str) -> str:
         return FURNITURE
     sentence_like = sum(line.count(p) for p in _SENT_PUNCT) + sum(line.count(p) for p in _CLAUSE_PUNCT)
     labels = c["meta_labels"] + c["source_labels"] + c["editor_labels"]
+    if _LINK_BULLET.match(line) and "。" not in line:
+        return FURNITURE  # · headline of a related article
     if n < 100 and re.search(rf"(?:{_alt(labels)})\s*[:：]", line) and line.count("。") == 0:
         return META
+    if n < 80 and _TRAILING_DATE.search(line) and "。" not in line and _TRAILING_DATE.search(line).start() >= 6:
+        return FURNITURE  # headline   2024-11-18: a link list entry
     if n < 80 and parse_date(line) and line.count("。") == 0 and line.count("，") + line.count(",") <= 1:
         return META
-    if n < limit and _has_cue(line, c["share"] + c["nav"] + c["related"] + c["footer"]):
-        return FURNITURE
-    if _LINK_BULLET.match(line) and "。" not in line:
-        return FURNITURE
-    if n < 80 and _TRAILING_DATE.search(line) and "。" not in line:
+    prose_like = line[-1] in "。！？" and sentence_like >= 3
+    if n < limit and not prose_like and _has_cue(line, c["share"] + c["nav"] + c["related"] + c["footer"]):
         return FURNITURE
     seps = len(_SEPARATORS.findall(line))
     if seps >= 2 and n < 120 and "。" not in line:
         return FURNITURE
+    if _CRUMB.search(line) and n < 60 and not any(p in line for p in _SENT_PUNCT):
+        return FURNITURE  # breadcrumb: 示例网 > 时政
     if n <= 12 and any(line.endswith(s) for s in c["masthead_suffixes"]):
         return FURNITURE
     if re.search(r"\d{3,4}-\d{7,8}|1[3-9]\d{9}|@\w+\.\w+", line) and n < limit and "。" not in line:

@@ -125,7 +125,11 @@ def clean_name(name: str) -> str:
     return re.sub(r"[\s\u3000\u00a0]", "", name).replace("・", "·").replace("•", "·")
 
 
-def _names_at(text: str, pos: int, end: int, stop_words: list[str]) -> list[tuple[int, int]]:
+_LABEL_ENDERS = " \u3000\u00a0)）】]|、,，;；:：\r\n"
+_ROLE_ENDERS = " \u3000\u00a0)）】]|、\r\n"
+
+
+def _names_at(text: str, pos: int, end: int, stop_words: list[str], enders: str = _LABEL_ENDERS) -> list[tuple[int, int]]:
     """Names starting at ``pos``: runs of name characters, separated by 、 or spaces.
 
     A single character followed by one space and one or two characters is one name written
@@ -157,7 +161,7 @@ def _names_at(text: str, pos: int, end: int, stop_words: list[str]) -> list[tupl
                 e = m2.end()
         name = clean_name(text[s:e])
         after = text[e: e + 1] if e < end else ""
-        delimited = e >= end or after in " \u3000\u00a0)）】]|、,，;；:：\r\n" or bool(stop and stop.match(text, e, end))
+        delimited = e >= end or after in enders or bool(stop and stop.match(text, e, end))
         if not delimited or not (2 <= len(name.replace("·", "")) <= 12) or "·" in name[:1] + name[-1:]:
             break
         if len(name) > 4 and "·" not in name:
@@ -203,7 +207,10 @@ def find_authors(text: str, start: int = 0, end: int | None = None) -> list[tupl
             continue
         line_end = text.find("\n", m.end())
         line_end = end if line_end < 0 else min(line_end, end)
-        for s, e in _names_at(text, m.end(), line_end, stops):
+        # after a role (记者 X) the name must be closed by a space, bracket or another role, so
+        # prose such as 记者了解到， gives nothing; after a label (作者：X) any delimiter will do
+        enders = _LABEL_ENDERS if re.search("[:：/]", m.group(0)) else _ROLE_ENDERS
+        for s, e in _names_at(text, m.end(), line_end, stops, enders):
             out.append((clean_name(text[s:e]), (s, e)))
     return out
 
