@@ -94,15 +94,17 @@ def _rel_type(name: str) -> str:
 
 def schema_statements() -> list[str]:
     """Uniqueness constraints on every node key and lookup indexes; all idempotent."""
+    # Each statement names its own variable: neo4j-admin's --schema file (neo4j_csv) parses them
+    # together and refuses a variable declared twice.
     stmts = [
-        f"CREATE CONSTRAINT {k.lower()}_iri IF NOT EXISTS FOR (n:{_label(k)}) REQUIRE n.iri IS UNIQUE"
-        for k in (ENTITY_LABEL, ARTICLE_LABEL, POST_LABEL)
+        f"CREATE CONSTRAINT {k.lower()}_iri IF NOT EXISTS FOR (c{i}:{_label(k)}) REQUIRE c{i}.iri IS UNIQUE"
+        for i, k in enumerate((ENTITY_LABEL, ARTICLE_LABEL, POST_LABEL))
     ]
-    stmts += [f"CREATE INDEX {lab.lower()}_name IF NOT EXISTS FOR (n:{_label(lab)}) ON (n.name)"
-              for lab in NODE_LABELS.values()]
+    stmts += [f"CREATE INDEX {lab.lower()}_name IF NOT EXISTS FOR (i{i}:{_label(lab)}) ON (i{i}.name)"
+              for i, lab in enumerate(NODE_LABELS.values())]
     stmts += [
-        "CREATE INDEX article_published IF NOT EXISTS FOR (n:Article) ON (n.published)",
-        "CREATE INDEX post_title IF NOT EXISTS FOR (n:Post) ON (n.title)",
+        "CREATE INDEX article_published IF NOT EXISTS FOR (ap:Article) ON (ap.published)",
+        "CREATE INDEX post_title IF NOT EXISTS FOR (pt:Post) ON (pt.title)",
     ]
     return stmts
 
@@ -238,7 +240,7 @@ def connect(uri: str, user: str, password: str, *, database: str | None = None,
         raise Neo4jLoadError(f"cannot reach Neo4j at {uri}: {_first_line(exc)}") from exc
     except ClientError as exc:
         driver.close()
-        raise Neo4jLoadError(f"Neo4j at {uri} refused the connection: {_first_line(exc)}") from exc
+        raise Neo4jLoadError(describe_failure(exc, uri)) from exc
     return driver
 
 
@@ -257,6 +259,8 @@ def describe_failure(exc: BaseException, uri: str) -> str:
         return (f"lost the Neo4j server at {uri} during the load ({_first_line(exc)}); "
                 "committed batches are kept, run the same command again to finish")
     if isinstance(exc, ClientError):
+        if getattr(exc, "code", "") == "Neo.ClientError.Database.DatabaseNotFound":
+            return f"database not found at {uri}: {_first_line(exc)}"
         return f"Neo4j at {uri} refused the load: {_first_line(exc)}"
     if isinstance(exc, DriverError):
         return f"Neo4j driver error talking to {uri}: {_first_line(exc)}"

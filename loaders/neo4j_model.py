@@ -15,7 +15,8 @@ The model is documented in ``docs/neo4j.md``:
   provenance as parallel arrays (``articles``, ``starts``, ``ends``, ``sentences``, ``dates``).
 - ``(Article)-[:MENTIONS {starts, ends}]->(entity)`` for every entity an article mentions.
 
-Neo4j arrays cannot hold nulls, so an unknown date is ``""`` inside the ``dates`` arrays. Every row
+Neo4j arrays cannot hold nulls, so an unknown date is ``""`` inside the ``dates`` arrays; a property
+that is null or an empty list is left out (absent), the same in a live load and a CSV import. Every row
 carries ``hash``, a digest of its properties: the loader writes a row only when it differs from what
 the database holds, which is what makes a re-load a no-op.
 """
@@ -99,7 +100,8 @@ def post_iri(official_iri: str, title: str) -> str:
 
 
 def _row(key: str, props: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    clean = {k: v for k, v in props.items() if v is not None}
+    # Neo4j cannot store null and neo4j-admin cannot express an empty array: both are left out.
+    clean = {k: v for k, v in props.items() if v is not None and v != []}
     return {"key": key, "props": clean, "hash": digest(clean), **extra}
 
 
