@@ -32,13 +32,18 @@ def cues() -> dict:
 
 def _alt(words: list[str]) -> str:
     """A regex alternation, longest words first so 责任编辑 wins over 编辑."""
+    return _alt_cached(tuple(words))
+
+
+@lru_cache(maxsize=256)
+def _alt_cached(words: tuple[str, ...]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 # ---------------------------------------------------------------- dates
 _FULL_DATE = re.compile(
     r"(?<!\d)((?:19|20)\d\d)\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?"
-    r"(?:\s*(?:星期.|周.)?\s*(\d{1,2})\s*[:：时]\s*(\d{2}))?"
+    r"(?:(?:\s*|T)(?:星期.|周.)?\s*(\d{1,2})\s*[:：时]\s*(\d{2}))?"
 )
 _MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})日")
 _URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-/_]?(0[1-9]|1[0-2])[-/_]?(0[1-9]|[12]\d|3[01])(?!\d)")
@@ -96,7 +101,7 @@ def labelled_date(text: str) -> str | None:
 
 
 # ---------------------------------------------------------------- source
-_STOP = r"\s|\||｜|【|\[|（|\(|，|,|。|;|；"
+_STOP = r"\s|\||｜|【|】|\[|\]|（|）|\(|\)|，|,|。|;|；"
 
 
 def find_source(text: str) -> tuple[str, tuple[int, int]] | None:

@@ -83,6 +83,10 @@ def document_from_text(text: str, path: str, *, encoding: str = "utf-8", line: i
     for key in ("url", "published", "source"):
         if given.get(key):
             setattr(meta, key, str(given[key]))
+    if given.get("published"):  # '2024-04-10 19:20' → '2024-04-10T19:20'; other forms kept as given
+        from extract.meta import parse_date
+
+        meta.published = parse_date(str(given["published"])) or str(given["published"])
     if meta.published is None:
         from extract.meta import url_date
 
