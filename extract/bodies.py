@@ -1,0 +1,148 @@
+"""Find meetings and organisations: names that end in a meeting kind or an organisation suffix.
+
+Meetings come first (an organisation inside a meeting's name is part of that name), then
+organisations outside titles and meetings. Both walk left from their last word
+(:func:`extract.spans.walk_left`). A bare kind (会议, 大会) is a reference to the meeting in context;
+``ORG 召开会议`` names the meeting after its organiser (市委常委会会议); ``市、县指挥部`` gives the
+elided ``市指挥部`` its own mention.
+"""
+from __future__ import annotations
+
+import re
+
+from extract.analysis import PUNCT, Analysis, Mention
+from extract.lexicons import Lexicons, longest_first
+from extract.spans import walk_left
+from extract.wordlist import is_common_word
+
+MEETING_STOPS = frozenset({"精神", "期间", "结束后", "上", "前", "后", "中"})
+
+
+class MeetingFinder:
+    """Pipeline component: Meeting mentions (named, built from organiser + kind, and bare)."""
+
+    name = "meetings"
+
+    def __init__(self, lex: Lexicons) -> None:
+        m = lex.meetings
+        self.kinds = longest_first(m["kinds"])
+        self.kind_re = re.compile("|".join(map(re.escape, self.kinds)))
+        self.bare = set(m["bare_references"])
+        self.not_names = set(m["not_names"])
+        self.event_verbs = longest_first(m["event_verbs"])
+
+    def __call__(self, a: Analysis) -> Analysis:
+        text = a.text
+        for m in self.kind_re.finditer(text):
+            start, end = m.start(), m.end()
+            kind = m.group()
+            if kind == "会议精神":
+                end -= 2
+                kind = "会议"
+            if a.taken(start, end) or not a.at_boundary(end) and text[end:end + 1] not in PUNCT:
+                continue
+            if text.startswith(("中心", "室", "厅"), end):  # 会议中心, 会议室 are places
+                continue
+            name_start = walk_left(a, start, max_len=30, allow_quotes=True)
+            name = text[name_start:end]
+            if name in self.not_names or text[max(0, name_start - 2):name_start] in ("这次", "本次", "此次"):
+                a.add(Mention(start, end, "Meeting", kind, role="bare"))
+                continue
+            if name_start == start or name == kind:
+                a.add(Mention(start, end, "Meeting", kind, role="bare"))
+            else:
+                a.add(Mention(name_start, end, "Meeting", name, role="named"))
+        return a
+
+
+class OrganizationFinder:
+    """Pipeline component: Organization mentions outside titles, names and meetings."""
+
+    name = "organizations"
+
+    def __init__(self, lex: Lexicons) -> None:
+        o = lex.organizations
+        self.suffixes = longest_first(o["suffixes"])
+        self.suffix_re = re.compile("|".join(map(re.escape, self.suffixes)))
+        self.single = set(o["single_char_suffixes"])
+        self.standalone = longest_first(o["standalone"])
+        self.not_org = set(o["not_org_words"])
+        self.collective = longest_first(o["collective_prefixes"])
+        self.admin_prefixes = longest_first(o["admin_prefixes"])
+        self.places: set[str] = set()
+
+    def __call__(self, a: Analysis) -> Analysis:
+        from extract.places import place_names
+
+        self.places = place_names()
+        text = a.text
+        found: list[tuple[int, int]] = []
+        for m in self.suffix_re.finditer(text):
+            start, end = m.start(), m.end()
+            suffix = m.group()
+            if not a.at_boundary(end) and text[end:end + 1] not in PUNCT:
+                continue
+            if a.taken(start, end):
+                continue
+            name_start = walk_left(a, start, max_len=24)
+            if text[end:end + 1] in "（(" and text.find("）", end, end + 8) > 0:
+                close = text.find("）", end, end + 8)
+                inner = text[end + 1:close]
+                if inner and all(not c in PUNCT for c in inner) and self.suffix_re.fullmatch(inner[-3:] if len(inner) > 2 else inner) or inner in ("指挥部",):
+                    end = close + 1
+            name = text[name_start:end]
+            if not self.acceptable(name, suffix):
+                continue
+            if a.taken(name_start, end):
+                # shrink to what is free (an official's name may sit just left)
+                while name_start < start and a.taken(name_start, end):
+                    name_start += 1
+                name = text[name_start:end]
+                if a.taken(name_start, end) or not self.acceptable(name, suffix):
+                    continue
+            a.add(Mention(name_start, end, "Organization", name, role="suffix"))
+            found.append((name_start, end))
+        for word in self.standalone:
+            pos = 0
+            while (i := text.find(word, pos)) >= 0:
+                pos = i + len(word)
+                s = i
+                # a place name right before (陆良县委) belongs to it
+                j = walk_left(a, i, max_len=8)
+                if j < i and text[j:i] in self.places:
+                    s = j
+                if a.taken(s, pos) or not a.at_boundary(pos) and text[pos:pos + 1] not in PUNCT:
+                    continue
+                if text.startswith(("书记", "常委", "副书记"), pos):
+                    continue
+                a.add(Mention(s, pos, "Organization", text[s:pos], role="standalone"))
+        self.add_elided(a)
+        return a
+
+    def acceptable(self, name: str, suffix: str) -> bool:
+        if len(name) <= len(suffix) and suffix not in ("党中央", "国务院"):
+            return False
+        if name in self.not_org or any(name.endswith(w) for w in self.not_org if len(w) >= 2 and w.startswith(("干", "全", "内", "格", "布", "大"))):
+            return False
+        if any(name.startswith(c) for c in self.collective):
+            return False
+        if is_common_word(name):
+            return False
+        if suffix in self.single or len(suffix) == 1:
+            head = name[: len(name) - len(suffix)]
+            if not (any(head.startswith(p) for p in self.admin_prefixes) or any(head.startswith(p) for p in self.places if len(p) >= 2)):
+                return False
+        return True
+
+    def add_elided(self, a: Analysis) -> None:
+        """市、县（市、区）疫情防控工作指挥部: the 市 stands for 市疫情防控工作指挥部."""
+        text = a.text
+        for m in list(a.mentions):
+            if m.type != "Organization" or m.start < 2 or text[m.start - 1] != "、":
+                continue
+            lead = text[m.start - 2]
+            if lead not in "省市县区" or m.name[0] not in "省市县区":
+                continue
+            rest = re.sub(r"^[省市县区][（(][^）)]*[）)]", "", m.name)
+            rest = rest[1:] if rest == m.name else rest
+            a.add(Mention(m.start - 2, m.start - 1, "Organization", lead + rest, role="elided"))

@@ -1,0 +1,38 @@
+"""The extraction pipeline, in order: one place that says which components run and when.
+
+Like a spaCy pipeline, each component is a callable that takes the ``Analysis`` and returns it;
+a user can replace one by name (``build_pipeline(replace={"places": MyPlaces(lex)})``).
+Order matters: people first (their titles are not organisations), meetings before organisations
+(市委常委会 inside 市委常委会会议 is part of the meeting's name), quoted policies before
+organisations, then places, then grouping into entities, then relations.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from extract.analysis import Analysis
+from extract.bodies import MeetingFinder, OrganizationFinder
+from extract.coref import Coreference
+from extract.lexicons import Lexicons, load
+from extract.people import PeopleFinder
+from extract.places import PlaceFinder
+from extract.policies import PolicyFinder
+from extract.relations import RelationFinder
+
+Component = Callable[[Analysis], Analysis]
+
+PIPELINE = [
+    ("people", PeopleFinder),
+    ("meetings", MeetingFinder),
+    ("policies", PolicyFinder),
+    ("organizations", OrganizationFinder),
+    ("places", PlaceFinder),
+    ("coreference", Coreference),
+    ("relations", RelationFinder),
+]
+
+
+def build_pipeline(lex: Lexicons | None = None, replace: dict[str, Component] | None = None) -> list[tuple[str, Component]]:
+    lex = lex or load()
+    replace = replace or {}
+    return [(name, replace.get(name) or factory(lex)) for name, factory in PIPELINE]

@@ -1,0 +1,323 @@
+"""Find named people: officials with their titles, and other persons (reporters, experts, workers).
+
+The genre writes officials as TITLE(、TITLE)* NAME(、NAME)* (市委副书记、市长克克; 副市长祁丽萍、包晓东),
+as GROUP-LABEL NAME、NAME (市领导郑军、林常伦), or as NAME POST (习近平总书记). Later mentions repeat
+the name or use surname + post (钱书记). Names are found by three general checks, no name list:
+a surname (``surnames.txt``, compound ones first) or a ``·``-joined transliteration; the name ends at
+a word boundary of the segmenter; and what follows is punctuation, a cue word or a post.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extract.analysis import PUNCT, Analysis, Mention
+from extract.lexicons import Lexicons, longest_first
+from extract.wordlist import is_common_word
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+MINORITY = re.compile(r"[\u4e00-\u9fff]{1,8}(?:·[\u4e00-\u9fff]{1,8}){1,3}")
+TITLE_STOP_CHARS = PUNCT | set("0123456789")
+# the last character of an organisation or place word; a "name" ending in one is not a name
+NOT_NAME_END = set("委部局会组办院厅府区县市省州镇乡村处科室队站所社团协联党")
+MAX_TITLE = 26
+
+
+@dataclass
+class PeopleRules:
+    posts: list[str]
+    post_re: re.Pattern
+    group_labels: list[str]
+    after_name_posts: list[str]
+    person_roles: list[str]
+    byline_roles: list[str]
+    followers: list[str]
+    title_stop_tokens: set[str]
+    compound_surnames: set[str]
+    surnames: set[str]
+
+    @classmethod
+    def from_lexicons(cls, lex: Lexicons) -> "PeopleRules":
+        posts = longest_first(lex.officials["posts"])
+        surn = set(lex.surnames)
+        return cls(
+            posts=posts,
+            post_re=re.compile("|".join(map(re.escape, posts))),
+            group_labels=longest_first(lex.officials["group_labels"]),
+            after_name_posts=longest_first(lex.officials["after_name_posts"]),
+            person_roles=longest_first(lex.persons["roles"]),
+            byline_roles=longest_first(lex.persons["byline_roles"]),
+            followers=longest_first(
+                lex.cues["name_followers"] + posts + lex.cues["attend"] + lex.cues["preside"]
+                + lex.cues["address"] + lex.cues["speech"] + lex.cues["convene"]),
+            title_stop_tokens=set(lex.cues.get("title_stop_tokens", [])) | {
+                "受", "由", "是", "在", "和", "及", "与", "同", "对", "向", "为", "经", "请", "邀请", "陪同",
+                "带领", "代表", "会同", "特别是", "其中", "包括", "以及", "以", "将", "把", "让", "被",
+                "给", "跟", "随", "等", "了", "的", "会上", "会后", "同志", "看望", "会见", "慰问",
+                "听取", "出席", "参加", "主持", "列席", "讲话", "强调", "指出", "要求", "并", "就", "原",
+                "前", "新任", "一行", "又", "也", "还", "贯彻", "落实", "学习", "深入", "精神"},
+            compound_surnames={s for s in surn if len(s) == 2},
+            surnames={s for s in surn if len(s) == 1},
+        )
+
+
+class PeopleFinder:
+    """Pipeline component: adds Official and Person mentions to the analysis."""
+
+    name = "people"
+
+    def __init__(self, lex: Lexicons) -> None:
+        self.rules = PeopleRules.from_lexicons(lex)
+
+    def __call__(self, a: Analysis) -> Analysis:
+        self.find_byline_persons(a)
+        self.find_role_persons(a)
+        self.find_titled_officials(a)
+        self.find_group_officials(a)
+        self.find_name_post_officials(a)
+        self.find_repeats(a)
+        return a
+
+    # -- names -----------------------------------------------------------------
+    def follower_at(self, text: str, pos: int) -> bool:
+        if pos >= len(text):
+            return True
+        if text[pos] in PUNCT:
+            return True
+        return any(text.startswith(f, pos) for f in self.rules.followers)
+
+    def name_at(self, a: Analysis, pos: int, strict: bool = True) -> int | None:
+        """End of a personal name starting at ``pos``, or None."""
+        text = a.text
+        m = MINORITY.match(text, pos)
+        if m:
+            # the last part's end is uncertain (艾则孜·吐尔洪出席): shorten until a follower
+            last_dot = text.rfind("·", pos, m.end())
+            for end in range(last_dot + 3, m.end() + 1):
+                if self.follower_at(text, end):
+                    return end
+            return None
+        surname_len = 0
+        if text[pos:pos + 2] in self.rules.compound_surnames:
+            surname_len = 2
+        elif text[pos:pos + 1] in self.rules.surnames:
+            surname_len = 1
+        if not surname_len:
+            return None
+        candidates = []
+        for given in (2, 1):
+            end = pos + surname_len + given
+            piece = text[pos:end]
+            if end > len(text) or not all(HAN.match(c) for c in piece):
+                continue
+            if piece[-1] in NOT_NAME_END and given == 1 and surname_len == 1:
+                continue
+            if any(piece.endswith(p) for p in self.rules.posts):
+                continue
+            if not self.follower_at(text, end):
+                continue
+            candidates.append((a.at_boundary(end), given == 2, end))
+        if not candidates:
+            return None
+        candidates.sort(reverse=True)
+        best = candidates[0]
+        if strict and not best[0] and len(candidates) > 1:
+            return candidates[0][2]
+        return best[2]
+
+    def name_list_at(self, a: Analysis, pos: int) -> list[tuple[int, int]]:
+        """``NAME(、NAME)*`` starting at pos (the list stops before an item that is a title)."""
+        out = []
+        end = self.name_at(a, pos)
+        while end is not None:
+            out.append((pos, end))
+            if end < len(a.text) and a.text[end] in "、" and not self.title_chain_at(a, end + 1):
+                pos = end + 1
+                end = self.name_at(a, pos)
+            else:
+                break
+        return out
+
+    # -- titles ----------------------------------------------------------------
+    def title_start(self, a: Analysis, post_start: int, floor: int) -> int:
+        """Walk left from a post over the organisation part of a title (市人大常委会|主任)."""
+        text = a.text
+        pos = post_start
+        while pos > floor and post_start - pos < MAX_TITLE:
+            prev = pos - 1
+            if text[prev] in TITLE_STOP_CHARS:
+                break
+            # the token ending at pos
+            tstart = prev
+            while tstart > floor and not a.at_boundary(tstart):
+                tstart -= 1
+            token = text[tstart:pos]
+            if token in self.rules.title_stop_tokens or any(
+                    token.endswith(s) and len(token) > len(s) and s in ("受", "由", "是", "在", "陪同")
+                    for s in self.rules.title_stop_tokens):
+                break
+            if len(token) == 1 and token not in "省市县区州盟旗乡镇村副代委部局厅办组党":
+                break
+            pos = tstart
+        return pos
+
+    def titles_ending_at(self, a: Analysis, end: int) -> list[tuple[int, int]]:
+        """Title chain ``T1、T2…`` whose last title ends exactly at ``end`` (left to right)."""
+        text = a.text
+        chain: list[tuple[int, int]] = []
+        cur_end = end
+        while True:
+            found = None
+            for post in self.rules.posts:
+                if text.endswith(post, 0, cur_end):
+                    found = post
+                    break
+            if not found:
+                break
+            post_start = cur_end - len(found)
+            start = self.title_start(a, post_start, 0)
+            title = text[start:cur_end]
+            if any(title.endswith(g) for g in self.rules.group_labels):
+                break
+            chain.append((start, cur_end))
+            if start >= 1 and text[start - 1] == "、":
+                cur_end = start - 1
+                continue
+            break
+        chain.reverse()
+        return chain
+
+    def title_chain_at(self, a: Analysis, pos: int) -> bool:
+        """Does a TITLE(、TITLE)* NAME start at pos?"""
+        text = a.text
+        for m in self.rules.post_re.finditer(text, pos, min(len(text), pos + MAX_TITLE)):
+            if any(c in "，。；、" for c in text[pos:m.start()]):
+                return False
+            if self.name_at(a, m.end()) is not None:
+                return True
+            if m.end() < len(text) and text[m.end()] == "、":
+                return self.title_chain_at(a, m.end() + 1)
+        return False
+
+    # -- finders ---------------------------------------------------------------
+    def find_titled_officials(self, a: Analysis) -> None:
+        text = a.text
+        for m in self.rules.post_re.finditer(text):
+            if a.taken(m.start(), m.end()):
+                continue
+            names = self.name_list_at(a, m.end())
+            if not names:
+                continue
+            chain = self.titles_ending_at(a, m.end())
+            if not chain:
+                continue
+            titles = [text[s:e] for s, e in chain]
+            if any(self.is_person_role(t) for t in titles[-1:]):
+                continue
+            lead = chain[0][0]
+            for s, e in names:
+                a.add(Mention(s, e, "Official", text[s:e], titles=list(titles), role="title", lead=lead))
+            for s, e in chain:
+                a.add(Mention(s, e, "_Title", text[s:e], role="title"))
+
+    def find_group_officials(self, a: Analysis) -> None:
+        text = a.text
+        for label in self.rules.group_labels:
+            start = 0
+            while (i := text.find(label, start)) >= 0:
+                start = i + len(label)
+                if a.taken(i, start):
+                    continue
+                names = self.name_list_at(a, start)
+                for s, e in names:
+                    a.add(Mention(s, e, "Official", text[s:e], role="group", lead=i))
+                if names:
+                    a.add(Mention(i, start, "_Title", label, role="group"))
+
+    def find_name_post_officials(self, a: Analysis) -> None:
+        """习近平总书记, 欧阳振邦书记: a name right before a post (the post is a title)."""
+        text = a.text
+        known = {m.name for m in a.mentions if m.type == "Official"}
+        for post in self.rules.after_name_posts:
+            start = 0
+            while (q := text.find(post, start)) >= 0:
+                start = q + len(post)
+                if a.taken(q - 1, q) or not self.follower_at(text, start):
+                    continue
+                best = None
+                for n in (4, 3, 2):
+                    s = q - n
+                    if s < 0:
+                        continue
+                    cand = text[s:q]
+                    if not all(HAN.match(c) or c == "·" for c in cand) or cand[-1] in NOT_NAME_END:
+                        continue
+                    if cand in known:
+                        best = s
+                        break
+                    if (a.at_boundary(s) and a.at_boundary(q) and (s == 0 or text[s - 1] in PUNCT or a.at_boundary(s))
+                            and self.name_at(a, s, strict=False) == q and best is None
+                            and not self.rules.post_re.search(cand)):
+                        best = s
+                if best is None or a.taken(best, q):
+                    continue
+                title = [] if post in ("同志",) else [post]
+                a.add(Mention(best, q, "Official", text[best:q], titles=title, role="name-post"))
+                a.add(Mention(q, start, "_Title", post, role="name-post"))
+
+    def is_person_role(self, title: str) -> bool:
+        return any(title.endswith(r) for r in self.rules.person_roles)
+
+    def find_byline_persons(self, a: Analysis) -> None:
+        """记者 宁可欣, 全媒记者刘诗诗, 通讯员 左佳: reporters and editors are Persons."""
+        text = a.text
+        for role in self.rules.byline_roles:
+            start = 0
+            while (i := text.find(role, start)) >= 0:
+                start = i + len(role)
+                pos = start
+                while pos < len(text) and text[pos] in " \u3000：:":
+                    pos += 1
+                end = self.name_at(a, pos, strict=False)
+                if end is None:
+                    # 阿依努尔·哈力克 报道 / 吴　凡: a name that only a space ends
+                    m = re.match(r"[\u4e00-\u9fff·]{2,12}", text[pos:])
+                    if m and (pos + m.end() >= len(text) or text[pos + m.end()] in " \u3000）)\n"):
+                        end = pos + m.end()
+                if end is not None and not a.taken(pos, end):
+                    a.add(Mention(pos, end, "Person", text[pos:end], role="byline", lead=i))
+
+    def find_role_persons(self, a: Analysis) -> None:
+        """教授郁文澜, 种粮大户孟庆丰, 董事长贺立: a non-official role right before a name."""
+        text = a.text
+        for role in self.rules.person_roles:
+            start = 0
+            while (i := text.find(role, start)) >= 0:
+                start = i + len(role)
+                for s, e in self.name_list_at(a, start):
+                    if not a.taken(s, e) and not is_common_word(text[s:e]):
+                        a.add(Mention(s, e, "Person", text[s:e], role="role", lead=i))
+
+    def find_repeats(self, a: Analysis) -> None:
+        """Later mentions: the same name again, or surname + post (钱书记)."""
+        text = a.text
+        people = [m for m in a.mentions if m.type in ("Official", "Person")]
+        names = sorted({(m.name, m.type) for m in people}, key=lambda x: -len(x[0]))
+        for name, typ in names:
+            start = 0
+            while (i := text.find(name, start)) >= 0:
+                start = i + len(name)
+                if not a.taken(i, start):
+                    a.add(Mention(i, start, typ, name, role="repeat"))
+        for m in [m for m in people if m.type == "Official" and m.titles]:
+            surname = m.name[:2] if m.name[:2] in self.rules.compound_surnames else m.name[0]
+            for title in m.titles:
+                for post in self.rules.posts:
+                    if title.endswith(post):
+                        short = surname + post.lstrip("副")
+                        s = 0
+                        while (i := text.find(short, s)) >= 0:
+                            s = i + len(short)
+                            if not a.taken(i, i + len(surname)) and not (i > 0 and HAN.match(text[i - 1]) and a.taken(i - 1, i)):
+                                a.add(Mention(i, s, "Official", m.name, role="surname-post"))
+                        break

@@ -1,0 +1,102 @@
+"""Places: administrative divisions from cpca's table, towns and villages, and geographic names.
+
+The division names (and their short forms: 湖北 for 湖北省, 陆良 for 陆良县) come from the
+administrative-division table that the ``cpca`` package ships (``resources/adcodes.csv``), read
+directly so that cpca's heavy import is not needed. Towns (…镇/乡/街道), villages (…村) and
+rivers, lakes and mountains (…江/河/湖/山/岭) are found by suffix at word boundaries.
+"""
+from __future__ import annotations
+
+import csv
+import importlib.util
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from extract.analysis import PUNCT, Analysis, Mention
+from extract.wordlist import _words, is_common_word
+
+SHORTEN = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市", "地区", "盟",
+           "自治州", "自治县", "自治旗", "县", "区", "旗", "林区")
+LOCAL_SUFFIX = re.compile(r"[\u4e00-\u9fff]{1,3}(?:镇|乡|街道|村)")
+GEO_SUFFIX = re.compile(r"[\u4e00-\u9fff]{1,3}(?:江|河|湖|山|岭|湿地)")
+NOT_LOCAL_HEAD = set("逐每全各本该此农乡城山贫困村镇一二三四五六七八九十两几多个")
+
+
+@lru_cache(maxsize=1)
+def divisions() -> dict[str, str]:
+    """Every division name and short form -> its full name."""
+    spec = importlib.util.find_spec("cpca")
+    out: dict[str, str] = {}
+    if spec is None or not spec.submodule_search_locations:
+        return out
+    path = Path(list(spec.submodule_search_locations)[0]) / "resources" / "adcodes.csv"
+    with open(path, encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            full = row["name"]
+            out.setdefault(full, full)
+            for suffix in SHORTEN:
+                if full.endswith(suffix) and len(full) - len(suffix) >= 2:
+                    short = full[: -len(suffix)]
+                    out.setdefault(short, full)
+                    # 巴里坤哈萨克自治县 -> 巴里坤
+                    m = re.match(r"(.{2,}?)(?:[\u4e00-\u9fff]{1,4}族)+$", short)
+                    if m:
+                        out.setdefault(m.group(1), full)
+                    break
+    for bad in ("城区", "郊区", "矿区", "新区", "市辖区", "东区", "西区", "南区", "北区", "中区", "和平", "新华", "城关", "长安", "白云", "红旗", "向阳", "前进", "胜利", "工农", "人民", "解放", "新城", "开发", "高新", "朝阳", "永安", "东风", "建设"):
+        out.pop(bad, None)
+    return out
+
+
+def place_names() -> set[str]:
+    return set(divisions())
+
+
+class PlaceFinder:
+    """Pipeline component: Place mentions outside other names."""
+
+    name = "places"
+
+    def __init__(self, lex) -> None:
+        self.names = divisions()
+        self.by_len = sorted(self.names, key=len, reverse=True)
+        self.first_chars = {n[0] for n in self.names}
+
+    def __call__(self, a: Analysis) -> Analysis:
+        text = a.text
+        i = 0
+        n = len(text)
+        while i < n:
+            if text[i] in self.first_chars and a.at_boundary(i):
+                for length in (9, 8, 7, 6, 5, 4, 3, 2):
+                    cand = text[i:i + length]
+                    if len(cand) == length and cand in self.names and a.at_boundary(i + length) \
+                            and not a.taken(i, i + length):
+                        if length <= 3 and cand == cand and is_common_word(cand) and _words().get(cand, (0, ""))[1] != "ns":
+                            continue
+                        a.add(Mention(i, i + length, "Place", cand, role="division"))
+                        i += length - 1
+                        break
+            i += 1
+        for regex, role in ((LOCAL_SUFFIX, "local"), (GEO_SUFFIX, "geo")):
+            for m in regex.finditer(text):
+                s, e = m.start(), m.end()
+                # shortest candidate that starts at a word boundary after punctuation or a verb
+                for start in range(s, e - 1):
+                    cand = text[start:e]
+                    if len(cand) < 2 or cand[0] in NOT_LOCAL_HEAD or a.taken(start, e):
+                        continue
+                    if not a.at_boundary(start) or not (a.at_boundary(e) or text[e:e + 1] in PUNCT):
+                        continue
+                    entry = _words().get(cand)
+                    if entry and not entry[1].startswith("ns"):
+                        continue
+                    if role == "geo" and not entry and len(cand) > 3:
+                        continue
+                    prev = text[start - 1:start]
+                    if role == "geo" and not (prev in PUNCT or prev in "在到至从、和与及" or entry):
+                        continue
+                    a.add(Mention(start, e, "Place", cand, role=role))
+                    break
+        return a

@@ -1,0 +1,316 @@
+"""Relations from cue words, read sentence by sentence with the meeting in context.
+
+- Which meeting: a meeting becomes the one in context when the text holds it (…会议召开; X召开/举行
+  …; 主持召开…; 收听收看/出席/参加 …); 会后 and the like close it. A bare 会议/大会/座谈会 means the
+  meeting in context. ``ORG 召开会议`` and ``ORG 就…进行调度`` build a meeting named after the
+  organiser.
+- Who: the cue verbs (``cues.json``) split a sentence into predicate blocks; the officials written
+  since the previous block are the subjects of the next (市委副书记…郜明远,…褚晓梅…出席会议; 主持会议
+  并讲话 shares its subject). 受X委托 keeps X out.
+- Speech: an official, a meeting (会议强调) or a pronoun before 强调/指出/要求… opens a speech that
+  lasts to the next speaker or the end of the paragraph; policies named inside it are emphasised
+  by the speaker, and bodies told what to do inside it (X要…, 要求X…) are directed by the speaker.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extract.analysis import PUNCT, Analysis, EntityDraft, Mention, RelationDraft
+from extract.lexicons import Lexicons, longest_first
+
+CLAUSE_PUNCT = set("，；：。！？\n")
+NON_MEETING_OBJECTS = ("调研", "考察", "活动", "检查", "视察", "慰问", "走访", "督导", "仪式", "培训", "劳动", "义务")
+
+
+@dataclass
+class Cue:
+    start: int
+    end: int
+    kind: str  # attend preside address convene speech
+    word: str
+
+
+class RelationFinder:
+    """Pipeline component: fills ``Analysis.relations``; resolves bare meeting references."""
+
+    name = "relations"
+
+    def __init__(self, lex: Lexicons) -> None:
+        c = lex.cues
+        self.groups = {
+            "attend": c["attend"], "preside": c["preside"], "address": c["address"],
+            "convene": c["convene"], "speech": c["speech"],
+        }
+        words = []
+        for kind, ws in self.groups.items():
+            words += [(w, kind) for w in ws]
+        # 主持召开 is both preside and convene-like (it names the meeting): keep it as preside
+        kind_of: dict[str, str] = {}
+        for w, k in words:
+            kind_of.setdefault(w, k)
+        kind_of["主持召开"] = "preside"
+        self.kind_of = kind_of
+        self.cue_re = re.compile("|".join(map(re.escape, longest_first(list(kind_of)))))
+        self.directive = longest_first(c["directive_markers"])
+        self.directive_verbs = longest_first(c["directive_verbs"])
+        self.companion = c["companion_only"]
+        self.after_meeting = longest_first(lex.meetings["after_meeting_cues"])
+        self.event_verbs = longest_first(lex.meetings["event_verbs"])
+        self.pronouns = c["pronouns"]
+
+    # -- helpers ---------------------------------------------------------------
+    def cues_in(self, a: Analysis, s: int, e: int) -> list[Cue]:
+        text = a.text
+        out = []
+        for m in self.cue_re.finditer(text, s, e):
+            word, kind = m.group(), self.kind_of[m.group()]
+            st, en = m.start(), m.end()
+            if a.taken(st, en, ("Official", "Person", "Organization", "Policy", "_Title", "Place")):
+                continue
+            if kind == "address" and word == "讲话" and (text.startswith("精神", en) or text[st - 1:st] == "的"
+                                                       or text[st - 2:st] == "重要"):
+                continue
+            if kind == "speech":
+                if text[st - 1:st] in ("的", "等", "按") or text.startswith(("的", "，", "。"), en) and word in ("要求",):
+                    continue
+                if word == "说" and text[st - 1:st] in ("来", "话", "是", "所", "听", "小", "传", "学"):
+                    continue
+                if word == "提出" and text.startswith("要求", en):
+                    kind = "address"
+            if kind == "attend" and text.startswith(NON_MEETING_OBJECTS, en):
+                continue
+            if kind == "convene" and text[st - 2:st] == "主持":
+                continue
+            out.append(Cue(st, en, kind, word))
+        return out
+
+    def meeting_after(self, a: Analysis, pos: int, limit: int) -> Mention | None:
+        """A meeting mention right after a cue (allowing 了, 在…, a few words)."""
+        for m in a.sorted_mentions():
+            if m.type == "Meeting" and pos <= m.start < limit and m.start - pos <= 30:
+                between = a.text[pos:m.start]
+                if any(c in "，。；" for c in between):
+                    return None
+                return m
+        return None
+
+    def meeting_before(self, a: Analysis, pos: int, floor: int) -> Mention | None:
+        best = None
+        for m in a.sorted_mentions():
+            if m.type == "Meeting" and floor <= m.start and m.end <= pos:
+                between = a.text[m.end:pos]
+                if not any(c in "，。；" for c in between) and len(between) <= 12:
+                    best = m
+        return best
+
+    def new_meeting(self, a: Analysis, name: str, mention: Mention) -> int:
+        for i, e in enumerate(a.entities):
+            if e.type == "Meeting" and (e.name == name or name in e.aliases):
+                mention.entity = i
+                e.mentions.append(mention)
+                return i
+        a.entities.append(EntityDraft("Meeting", name, aliases=[mention.name] if mention.name != name else []))
+        idx = len(a.entities) - 1
+        mention.entity = idx
+        a.entities[idx].mentions.append(mention)
+        return idx
+
+    def is_clause_subject(self, a: Analysis, m: Mention, floor: int) -> bool:
+        """Is the mention written at the start of its clause (after its title)?"""
+        start = m.lead if m.lead is not None else m.start
+        j = start
+        while j > floor and a.text[j - 1] not in CLAUSE_PUNCT:
+            j -= 1
+        lead_in = a.text[j:start].strip()
+        return lead_in in ("", "会上", "随后", "同时", "最后", "此外", "会议期间", "调研期间") or lead_in.endswith(("会上", "期间"))
+
+    # -- main ------------------------------------------------------------------
+    def __call__(self, a: Analysis) -> Analysis:
+        rels: dict[tuple[str, int, int], tuple[int, int]] = {}
+
+        def relate(kind: str, src: int | None, tgt: int | None, ev: tuple[int, int]) -> None:
+            if src is None or tgt is None or src == tgt:
+                return
+            rels.setdefault((kind, src, tgt), ev)
+
+        current: int | None = None  # meeting entity in context
+        last_official: int | None = None
+        delegated = [(m.start(), m.end()) for m in re.finditer(r"受[^，。；]{1,30}?委托", a.text)]
+
+        for ps, pe in a.paragraphs:
+            speaker: int | None = None
+            speaker_type = ""
+            for ss, se in [s for s in a.sentences if ps <= s[0] < pe]:
+                sent = a.text[ss:se]
+                ev = (ss, se)
+                if any(sent.startswith(c) or sent.lstrip("，").startswith(c) for c in self.after_meeting) or "结束后" in sent[:12]:
+                    current = None
+                cues = self.cues_in(a, ss, se)
+                ments = [m for m in a.entity_mentions() if ss <= m.start < se]
+                # 1. meetings the sentence establishes
+                for m in ments:
+                    if m.type != "Meeting" or m.role == "bare":
+                        continue
+                    before = a.text[max(ss, m.start - 8):m.start]
+                    after = a.text[m.end:m.end + 8]
+                    if re.search(r"(召开|举行|主持召开|收听收看|出席|参加|列席)(了)?$", before) or re.match(
+                            r"^(（[^）]*）)?(在[^，。]{0,12})?(召开|举行|开幕|隆重召开)", after) or re.search(r"(召开|举行)(了)?[^，。；]{0,14}$", before):
+                        current = m.entity
+                # built meetings: ORG 召开会议 / ORG 就…进行调度
+                for cue in cues:
+                    if cue.kind != "convene":
+                        continue
+                    mt = self.meeting_after(a, cue.end, se)
+                    subjects = [m for m in ments if m.type == "Organization" and m.end <= cue.start
+                                and not self._blocked(a, m, cue, cues)]
+                    if mt is not None and mt.role == "bare" and mt.entity is None:
+                        if subjects:
+                            org = a.entities[subjects[-1].entity]
+                            short = subjects[-1].name
+                            current = self.new_meeting(a, short + mt.name, mt)
+                        elif current is None:
+                            current = self.new_meeting(a, mt.name, mt)
+                        else:
+                            mt.entity = current
+                    if mt is not None and mt.entity is not None:
+                        current = mt.entity
+                        for s in subjects:
+                            relate("convened", s.entity, mt.entity, ev)
+                for verb in self.event_verbs:
+                    m = re.search(r"进行" + verb + r"(?=[。，；])", sent)
+                    if m and current is None:
+                        orgs = [x for x in ments if x.type == "Organization" and x.start < ss + m.start()]
+                        if orgs:
+                            org = orgs[0]
+                            full = a.entities[org.entity].name
+                            pos = ss + m.start() + 2
+                            mt = Mention(pos, pos + len(verb), "Meeting", verb, role="bare")
+                            a.mentions.append(mt)
+                            current = self.new_meeting(a, full + verb + "会议", mt)
+                            relate("convened", org.entity, current, ev)
+                # 2. predicate blocks
+                prev_subjects: list[Mention] = []
+                block_start = ss
+                prev_end = ss
+                for cue in cues:
+                    subj = [m for m in ments if block_start <= m.start < cue.start
+                            and m.type in ("Official", "Person", "Organization", "Meeting")
+                            and not any(d0 <= m.start < d1 for d0, d1 in delegated)]
+                    between = a.text[prev_end:cue.start]
+                    people = [m for m in subj if m.type in ("Official", "Person")]
+                    if not people and not [m for m in subj if m.type == "Organization"] and prev_subjects and not any(c in "，；" for c in between):
+                        subj = prev_subjects
+                    target_m = self.meeting_after(a, cue.end, se)
+                    target = target_m.entity if target_m is not None and target_m.entity is not None else current
+                    if target_m is not None and target_m.role == "bare" and target_m.entity is None:
+                        target_m.entity = current
+                        if current is not None:
+                            a.entities[current].mentions.append(target_m)
+                    if cue.kind in ("attend", "preside", "address"):
+                        if cue.kind == "preside" and target_m is not None and target_m.entity is not None:
+                            current = target_m.entity
+                            target = current
+                        for m in subj:
+                            if m.entity is None:
+                                continue
+                            etype = a.entities[m.entity].type
+                            if etype == "Official":
+                                relate({"attend": "attended", "preside": "presided", "address": "addressed"}[cue.kind],
+                                       m.entity, target, ev)
+                                last_official = m.entity
+                            elif etype == "Organization" and cue.kind == "attend":
+                                relate("attended", m.entity, target, ev)
+                    if cue.kind == "speech":
+                        sp = self._speaker(a, cue, subj, ss, last_official, current)
+                        if sp is not None:
+                            speaker, speaker_type = sp
+                            if speaker_type == "Official":
+                                last_official = speaker
+                            self._speech(a, cue.end, pe, speaker, speaker_type, relate, cues_after=cue)
+                    prev_subjects = subj if subj else prev_subjects
+                    block_start = cue.end
+                    prev_end = cue.end
+                # sentences inside an open speech with no new speaker
+                if speaker is not None and not any(c.kind == "speech" for c in cues):
+                    if not any(c.kind in ("attend", "preside") for c in cues):
+                        self._speech(a, ss, se, speaker, speaker_type, relate, cues_after=None, whole=True)
+                    else:
+                        speaker = None
+        for (kind, src, tgt), ev in rels.items():
+            a.relations.append(RelationDraft(kind, src, tgt, ev))
+        return a
+
+    def _blocked(self, a: Analysis, m: Mention, cue: Cue, cues: list[Cue]) -> bool:
+        """Is there another cue between the organisation and this convene cue?"""
+        return any(m.end <= c.start < cue.start for c in cues if c is not cue)
+
+    def _speaker(self, a: Analysis, cue: Cue, subj: list[Mention], ss: int, last_official: int | None,
+                 current: int | None) -> tuple[int, str] | None:
+        text = a.text
+        cands = [m for m in subj if m.entity is not None and m.type in ("Official", "Person", "Meeting")]
+        for m in reversed(cands):
+            if m.type == "Meeting" or self.is_clause_subject(a, m, ss):
+                ent = a.entities[m.entity]
+                return m.entity, ent.type
+        # bare meeting words and pronouns as speakers
+        j = cue.start
+        while j > ss and text[j - 1] not in CLAUSE_PUNCT:
+            j -= 1
+        lead = text[j:cue.start]
+        if re.match(r"^(会议|大会|会上|座谈会|全会)(还|也|同时|进一步|再次)?$", lead) or lead.startswith(("会议", "大会")) and len(lead) <= 6:
+            if current is not None:
+                return current, "Meeting"
+        if lead.startswith(tuple(self.pronouns)) and last_official is not None:
+            return last_official, "Official"
+        return None
+
+    def _speech(self, a: Analysis, start: int, end: int, speaker: int, speaker_type: str, relate,
+                cues_after: Cue | None, whole: bool = False) -> None:
+        """Policies emphasised and bodies directed from ``start`` to the next speaker or ``end``."""
+        if speaker_type not in ("Official", "Meeting"):
+            return
+        text = a.text
+        # the scope ends at the next speech cue with its own subject
+        stop = end
+        if not whole:
+            for c in self.cues_in(a, start, end):
+                if c.kind == "speech":
+                    j = c.start
+                    while j > start and text[j - 1] not in CLAUSE_PUNCT:
+                        j -= 1
+                    lead = text[j:c.start]
+                    if lead and (lead.startswith(("会议", "大会", "他", "她")) or any(
+                            m.type in ("Official", "Person") and j <= m.start < c.start for m in a.entity_mentions())):
+                        stop = j
+                        break
+        ev_of = a.sentence_of
+        for m in a.entity_mentions():
+            if not (start <= m.start < stop) or m.entity is None:
+                continue
+            ent = a.entities[m.entity]
+            if ent.type == "Policy":
+                relate("emphasised", speaker, m.entity, ev_of(m.start))
+            elif ent.type == "Organization" and self._is_directed(a, m, start):
+                relate("directed", speaker, m.entity, ev_of(m.start))
+
+    def _is_directed(self, a: Analysis, m: Mention, scope_start: int) -> bool:
+        """X要… / X、Y要… / 要求X… / 督促X… at the start of a clause."""
+        text = a.text
+        before = text[max(scope_start, m.start - 6):m.start]
+        if any(before.endswith(w) for w in self.companion) or before.endswith("由"):
+            return False
+        if any(before.endswith(w) for w in self.directive_verbs):
+            return True
+        # the org must open its clause, possibly after other coordinated bodies
+        j = m.start
+        while j > scope_start and text[j - 1] not in CLAUSE_PUNCT:
+            j -= 1
+        lead = text[j:m.start]
+        if lead and not re.fullmatch(r"[^，。；]*[、和及与]", lead) and not any(lead.endswith(w) for w in ("要求", "督促")):
+            return False
+        # …then the directive marker after the coordinated list
+        k = m.end
+        tail = text[k:k + 40]
+        mm = re.match(r"^(?:[、和及与](?:[^，。；要]{1,24}?))*?(要|务必|必须|应当|负责|牵头|抓紧|需)", tail)
+        return bool(mm)

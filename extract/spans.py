@@ -1,0 +1,69 @@
+"""Where a name that ends in a known suffix begins: walk left over whole words until a stop.
+
+Organisations (…局, …指挥部), meetings (…会议, …调度会) and unquoted policies (…三年行动) are found by
+their last word; their first word is found by walking left, one segmenter token at a time, until
+punctuation, a stop word (verbs and function words that precede names: 召开, 会同, 要求, 在 …), or
+a one-character token that cannot be part of a name.
+"""
+from __future__ import annotations
+
+import re
+
+from extract.analysis import PUNCT, Analysis
+
+# （市、区） in 县（市、区）疫情防控工作指挥部 is part of the name
+ADMIN_PAREN = re.compile(r"[（(][省市县区州旗、]{1,6}[）)]$")
+NUMERAL_CHARS = set("0123456789一二三四五六七八九十百零〇两第次届年月季度期号")
+
+STOP_WORDS = frozenset("""
+召开 举行 主持 主持召开 组织召开 出席 参加 列席 收听 收看 收听收看 传达 学习 传达学习 贯彻 落实 贯彻落实 筹办 承办
+要求 强调 指出 督促 会同 配合 协同 联合 代表 陪同 带领 走进 来到 深入 到 在 于 从 向 对 把 将 让 以 为 由 经 是
+的 了 着 和 与 及 或 并 等 也 还 就 听取 审议 通过 表决 研究 部署 推进 推动 开展 加强 做好 抓好 确保 实施 坚持 全面
+深化 健全 完善 建立 制定 争取 支持 指导 帮助 组织 围绕 结合 按照 根据 通报 汇报 作了 作 与会 会上 会后 随后 当天
+同时 其中 包括 以及 特别是 要 需 应 必须 务必 切实 认真 进一步 扎实 持续 积极 加快 严格 压实 各 有关 相关
+受 委托 分别 先后 一行 同志 主要 负责 负责同志 负责人 领导 前往 赴 赶赴 看望 慰问 会见 调研 察看 检查 督导
+""".split())
+
+SINGLE_OK = set("省市县区州盟旗乡镇村") | NUMERAL_CHARS
+
+
+def token_start(a: Analysis, end: int, floor: int = 0) -> int:
+    """Start of the segmenter token that ends at ``end``."""
+    pos = end - 1
+    while pos > floor and not a.at_boundary(pos):
+        pos -= 1
+    return max(pos, floor)
+
+
+def walk_left(a: Analysis, head_start: int, *, max_len: int = 24, extra_stops: frozenset[str] = frozenset(),
+              allow_and: bool = True, allow_quotes: bool = False) -> int:
+    """The start of a name whose last word begins at ``head_start``."""
+    text = a.text
+    pos = head_start
+    limit = max(0, head_start - max_len)
+    while pos > limit:
+        prev = text[pos - 1]
+        if prev in "）)":
+            m = ADMIN_PAREN.search(text, max(0, pos - 8), pos)
+            if m and m.end() == pos:
+                pos = m.start()
+                continue
+            break
+        if prev in "”" and allow_quotes:
+            q = text.rfind("“", max(0, pos - 16), pos)
+            if q >= 0:
+                pos = q
+                continue
+            break
+        if prev in PUNCT:
+            break
+        start = token_start(a, pos, limit)
+        token = text[start:pos]
+        if token in STOP_WORDS or token in extra_stops:
+            # 和/与/及 inside a name (市自然资源和规划局) unless what follows starts a new name
+            if allow_and and token in ("和", "与") and text[pos:pos + 1] not in SINGLE_OK and pos < head_start:
+                pos = start
+                continue
+            break
+        pos = start
+    return pos

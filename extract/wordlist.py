@@ -1,0 +1,34 @@
+"""Is a string a common word of the language rather than a personal name?
+
+Weakly evidenced names (one found only after 群众 or 焊工) are checked against jieba's general
+dictionary: a frequent entry tagged as anything but a person name (``nr*``) is a word (代表, 成长,
+满意度), not a person. Strongly evidenced names (after an official title) are never checked.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+MIN_FREQ = 20
+
+
+@lru_cache(maxsize=1)
+def _words() -> dict[str, tuple[int, str]]:
+    import importlib.util
+
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    path = Path(list(spec.submodule_search_locations)[0]) / "dict.txt"
+    out: dict[str, tuple[int, str]] = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) == 3 and 2 <= len(parts[0]) <= 4:
+                out[parts[0]] = (int(parts[1]), parts[2])
+    return out
+
+
+def is_common_word(s: str) -> bool:
+    entry = _words().get(s)
+    return bool(entry and entry[0] >= MIN_FREQ and not entry[1].startswith("nr"))
