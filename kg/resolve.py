@@ -58,7 +58,7 @@ SIGNATURES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "emphasised": (frozenset({"Official", "Meeting"}), frozenset({"Policy"})),
     "directed": (frozenset({"Official", "Meeting", "Organization"}), frozenset({"Organization"})),
 }
-NODE_SLUGS = {"Official": "official", "Person": "person", "Organization": "org", "Meeting": "meeting",
+NODE_SLUGS = {"Official": "official", "Person": "person", "Organization": "organization", "Meeting": "meeting",
               "Policy": "policy", "Place": "place"}
 
 TextSource = Mapping[str, str] | Callable[[Doc], "str | None"] | None
@@ -74,6 +74,24 @@ _DOTS = {"・": "·", "•": "·", "‧": "·", "･": "·", "．": "·"}
 _DATE_MD = re.compile(r"(\d{1,2})月(\d{1,2})日")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
 _TAG = re.compile(r"<[^>]*>")
+_MEDIA = ("日报社", "日报", "晚报", "都市报", "报社", "新闻网", "新闻", "融媒体中心", "广播电视台", "电视台",
+          "发布", "网", "报")
+_LEVEL_CHARS = {"省": PROVINCE, "市": CITY, "州": CITY, "县": COUNTY, "区": COUNTY}
+_PLACE_HEAD = re.compile(r"^(?:中共)?([\u4e00-\u9fff]{2,4}?)([省市州县区])")
+_PLACE_BODY = re.compile(r"^(?:中共)?([\u4e00-\u9fff]{2,4}?)([省市州县区])(?:委|人民政府|政府|人大|政协)")
+
+
+def place_stem(name: str, *, strict: bool = False) -> tuple[str, int | None] | None:
+    """A place a name starts with that the division table may not know: 云岚日报 → 云岚,
+    云岚市人民政府办公室 → (云岚, city). ``strict`` (for body names) needs 委/政府/人大/政协 after it."""
+    m = (_PLACE_BODY if strict else _PLACE_HEAD).match(name)
+    if m:
+        return m.group(1), _LEVEL_CHARS[m.group(2)]
+    if not strict:
+        for suffix in _MEDIA:
+            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                return name[: -len(suffix)], None
+    return None
 
 
 def normalise(name: str) -> str:
@@ -121,11 +139,16 @@ def iso_date(published: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class Ctx:
-    """A jurisdiction: ``key`` goes into resolution keys, ``label`` is for humans."""
+    """A jurisdiction: ``key`` goes into resolution keys, ``label`` is for humans.
+
+    ``division`` is set for a division of the table; ``stem`` for a place the table does not know
+    (云岚 of 云岚日报), which still qualifies relative names (市委 → 云岚市委).
+    """
 
     key: str
     label: str | None
     division: Division | None = None
+    stem: str | None = None
 
 
 NATIONAL_CTX = Ctx("CN", "中国")
@@ -178,6 +201,23 @@ class ArticleContext:
         if self.city is None and self.province is not None and self.province.code[:2] in MUNICIPALITIES:
             self.city = self.province
         self.county = self._best(COUNTY, self.city or self.province)
+        # no division the table knows: fall back on the place the source and bodies are named after
+        self.stem: str | None = None
+        self.stem_rank: int | None = None
+        if not self.scores:
+            votes: dict[tuple[str, int | None], float] = defaultdict(float)
+            if self.source and (found := place_stem(self.source)):
+                votes[found] += 3.0
+            for e in record.entities:
+                if e.type in ("Organization", "Meeting") and (found := place_stem(normalise(e.name), strict=True)):
+                    votes[found] += 1.0
+            if votes:
+                by_stem: dict[str, float] = defaultdict(float)
+                for (stem, _), w in votes.items():
+                    by_stem[stem] += w
+                self.stem = max(by_stem.items(), key=lambda kv: (kv[1], [-ord(c) for c in kv[0]]))[0]
+                ranks = [r for (stem, r) in votes if stem == self.stem and r is not None]
+                self.stem_rank = min(ranks) if ranks else None
 
     def _best(self, rank: int, within: Division | None) -> Division | None:
         agg: dict[Division, float] = defaultdict(float)
@@ -202,6 +242,11 @@ class ArticleContext:
 
     def _fallback(self, level: int | None) -> Ctx:
         lvl = "" if level is None else str(level)
+        if self.stem:
+            own = self.stem_rank if self.stem_rank is not None else CITY
+            if level is None or level == own:
+                return Ctx(f"place:{self.stem}", self.stem, None, self.stem)
+            return Ctx(f"place:{self.stem}|{lvl}", None)
         if self.source:
             return Ctx(f"source:{self.source}|{lvl}", self.source)
         return Ctx(f"|{lvl}", None)
@@ -252,6 +297,9 @@ class ArticleContext:
                                 NATIONAL_CTX if level == NATIONAL else None)
         ctx = self.at(level)
         d = ctx.division
+        if d is None and ctx.stem:
+            label = ctx.stem + name
+            return label, label, ctx
         if d is None:
             return f"{name}@{ctx.key}", None, ctx
         if prefix.startswith("全"):
