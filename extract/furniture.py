@@ -126,7 +126,8 @@ def _body_run(lines: list[Line]) -> tuple[int, int] | None:
 
 
 def _headline(lines: list[Line], first_body: int) -> list[int]:
-    """Indexes of the headline lines: the first block of short lines above the body.
+    """Indexes of the headline lines: the first block of short lines above the date/source line
+    (or, without one, the first block of short lines above the body).
 
     A block of one or two lines is the headline (引题 + 主题); with three or more, the first line
     is the headline and the rest are subtitles. All of them stay in the body view.
@@ -141,6 +142,13 @@ def _headline(lines: list[Line], first_body: int) -> list[int]:
             cur = []
     if cur:
         blocks.append(cur)
+    # the headline normally sits right above the date/source line; a block followed by one wins
+    for block in blocks:
+        k = block[-1] + 1
+        while k < first_body and lines[k].kind == BLANK:
+            k += 1
+        if k < first_body and lines[k].kind == META:
+            return block
     return blocks[0] if blocks else []
 
 

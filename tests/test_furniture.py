@@ -77,6 +77,11 @@ def test_headline_rules():
     assert document_from_text(two, "a.txt").meta.title == "某某在示例县调研时强调 坚决扛起发展责任 做大做强特色产业"
     three = "示例网 > 时政\n市委常委会召开会议\n传达学习全国两会精神\n某某主持并讲话\n2021-03-02 08:00 来源：示例报\n\n" \
             "　　本报讯（记者 甲小乙）3月1日，市委常委会召开会议，市委书记某某主持会议并讲话。会议强调，要抓好贯彻落实。\n"
+    slogan = "让党的声音传入千家万户\n示例网 | 首页 | 时政\n市政府召开常务会议\n发布时间：2024-05-06 09:30  来源：示例日报\n\n" \
+             "　　本报讯（记者 甲小乙）5月5日，市长某某主持召开市政府常务会议，副市长丙小丁出席会议。\n"
+    doc = document_from_text(slogan, "s.txt")
+    assert doc.meta.title == "市政府召开常务会议"  # the block above the date line, not the slogan
+    assert "千家万户" not in doc.body.text
     doc = document_from_text(three, "b.txt")
     assert doc.meta.title == "市委常委会召开会议"  # the rest are subtitles
     assert doc.body.text.startswith("市委常委会召开会议\n传达学习全国两会精神\n某某主持并讲话\n本报讯")
