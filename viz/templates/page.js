@@ -1,6 +1,6 @@
 /* zhengwu-kg page logic.
  * All graph data arrives as JSON in <script type="application/json"> blocks; every name, label,
- * sentence and title reaches the DOM through textContent (never innerHTML), and vis-network gets
+ * sentence and title reaches the DOM through textContent (never parsed as markup), and vis-network gets
  * no `title` strings (it would render them as HTML): tooltips are our own DOM elements.
  */
 (function () {
