@@ -45,6 +45,11 @@ class MeetingFinder:
                 continue
             name_start = walk_left(a, start, max_len=30, allow_quotes=True)
             name = text[name_start:end]
+            before = text[name_start - 1:name_start]
+            if before == "的" and name_start < start:
+                continue  # a fragment of a longer description (…感染的肺炎疫情防控工作会议)
+            if before == "、" and len(name) - len(kind) == 1 and name[0] in "省市县区":
+                name_start = start  # 省、市会议: a coordination, not a name
             if name in self.not_names or text[max(0, name_start - 2):name_start] in ("这次", "本次", "此次"):
                 a.add(Mention(start, end, "Meeting", kind, role="bare"))
                 continue
@@ -69,6 +74,8 @@ class OrganizationFinder:
         self.not_org = set(o["not_org_words"])
         self.collective = longest_first(o["collective_prefixes"])
         self.admin_prefixes = longest_first(o["admin_prefixes"])
+        self.venues = longest_first(o["venue_suffixes"])
+        self.and_joinable = set(o["and_joinable_suffixes"])
         self.places: set[str] = set()
 
     def __call__(self, a: Analysis) -> Analysis:
@@ -76,46 +83,41 @@ class OrganizationFinder:
 
         self.places = place_names()
         text = a.text
-        found: list[tuple[int, int]] = []
+        candidates: list[tuple[int, int, str]] = []
         for m in self.suffix_re.finditer(text):
             start, end = m.start(), m.end()
             suffix = m.group()
             if not a.at_boundary(end) and text[end:end + 1] not in PUNCT:
                 continue
-            if a.taken(start, end):
+            if a.taken(start, end) or any(text.startswith(v, start) or text[:end].endswith(v) for v in self.venues):
                 continue
-            name_start = walk_left(a, start, max_len=24)
-            if text[end:end + 1] in "（(" and text.find("）", end, end + 8) > 0:
+            name_start = walk_left(a, start, max_len=24, allow_and=6 if suffix in self.and_joinable else 0)
+            if text[end:end + 1] in "（(":
                 close = text.find("）", end, end + 8)
-                inner = text[end + 1:close]
-                if inner and all(not c in PUNCT for c in inner) and self.suffix_re.fullmatch(inner[-3:] if len(inner) > 2 else inner) or inner in ("指挥部",):
-                    end = close + 1
+                inner = text[end + 1:close] if close > 0 else ""
+                if inner and self.suffix_re.search(inner) and not any(c in PUNCT for c in inner):
+                    end = close + 1  # 市疫情防控工作领导小组（指挥部）
+            while name_start < start and a.taken(name_start, end):
+                name_start += 1  # an official's name may sit just left
             name = text[name_start:end]
-            if not self.acceptable(name, suffix):
+            if a.taken(name_start, end) or not self.acceptable(name, suffix):
                 continue
-            if a.taken(name_start, end):
-                # shrink to what is free (an official's name may sit just left)
-                while name_start < start and a.taken(name_start, end):
-                    name_start += 1
-                name = text[name_start:end]
-                if a.taken(name_start, end) or not self.acceptable(name, suffix):
-                    continue
-            a.add(Mention(name_start, end, "Organization", name, role="suffix"))
-            found.append((name_start, end))
+            candidates.append((name_start, end, suffix))
         for word in self.standalone:
             pos = 0
             while (i := text.find(word, pos)) >= 0:
                 pos = i + len(word)
-                s = i
-                # a place name right before (陆良县委) belongs to it
-                j = walk_left(a, i, max_len=8)
-                if j < i and text[j:i] in self.places:
-                    s = j
-                if a.taken(s, pos) or not a.at_boundary(pos) and text[pos:pos + 1] not in PUNCT:
-                    continue
                 if text.startswith(("书记", "常委", "副书记"), pos):
                     continue
-                a.add(Mention(s, pos, "Organization", text[s:pos], role="standalone"))
+                if not a.at_boundary(pos) and text[pos:pos + 1] not in PUNCT:
+                    continue
+                j = walk_left(a, i, max_len=8)
+                s = j if j < i and text[j:i] in self.places else i  # 陆良县委
+                candidates.append((s, pos, word))
+        # the longest name wins where candidates overlap (县委组织部 over 县委)
+        for s, e, _ in sorted(set(candidates), key=lambda c: (-(c[1] - c[0]), c[0])):
+            if not a.taken(s, e):
+                a.add(Mention(s, e, "Organization", text[s:e], role="suffix"))
         self.add_elided(a)
         return a
 

@@ -44,7 +44,9 @@ def is_short_form(short: str, long: str, tails: tuple[str, ...]) -> bool:
     s_mid, l_mid = short[1:len(short) - len(tail)], long_body[:len(long_body) - len(tail)]
     if tails is MEETING_TAILS:
         return _subsequence(s_mid, l_mid)
-    return bool(s_mid) and _subsequence(s_mid, l_mid)
+    if not s_mid:
+        return len(tail) >= 2  # 市指挥部 for 市…指挥部, but 市委 is no short form of 市发改委
+    return _subsequence(s_mid, l_mid)
 
 
 class Coreference:
@@ -74,6 +76,7 @@ class Coreference:
             self._attach(ent, m, by_key[key])
         self._merge_short_forms(a, "Organization", ORG_TAILS)
         self._merge_short_forms(a, "Meeting", MEETING_TAILS)
+        self._merge_meeting_suffixes(a)
         self._merge_policies(a)
         return a
 
@@ -127,3 +130,17 @@ class Coreference:
                 if ej.name in names_i or (len(ej.name) >= 2 and ei.name.startswith(ej.name)
                                          and len(ei.name) - len(ej.name) <= 4):
                     self._merge(a, i, j)
+
+    def _merge_meeting_suffixes(self, a: Analysis) -> None:
+        """第十八次会议 (a headline) is the 市五届人大常委会第十八次会议 of the body."""
+        idx = [i for i, e in enumerate(a.entities) if e.type == "Meeting"]
+        idx.sort(key=lambda i: -len(a.entities[i].name))
+        for i in idx:
+            for j in idx:
+                long, short = a.entities[i], a.entities[j]
+                if i == j or long.type != "Meeting" or short.type != "Meeting":
+                    continue
+                if len(short.name) >= 4 and long.name.endswith(short.name) and len(short.name) < len(long.name):
+                    tail = _tail(short.name, MEETING_TAILS) or ""
+                    if len(short.name) - len(tail) >= 2:
+                        self._merge(a, i, j)

@@ -79,24 +79,43 @@ class PlaceFinder:
                         i += length - 1
                         break
             i += 1
+        self.find_suffixed(a)
+        return a
+
+    def find_suffixed(self, a: Analysis) -> None:
+        """马街镇, 余村, 鄱阳湖, 秦岭: the word before a place suffix, checked against the dictionary.
+
+        The candidate is the segmenter's token when it ends in the suffix (鄱阳湖), else the token
+        before plus the suffix (余|村). A dictionary word that is not a place name (农村, 乡村) is not.
+        """
+        from extract.spans import token_start
+
+        text = a.text
         for regex, role in ((LOCAL_SUFFIX, "local"), (GEO_SUFFIX, "geo")):
             for m in regex.finditer(text):
-                s, e = m.start(), m.end()
-                # shortest candidate that starts at a word boundary after punctuation or a verb
-                for start in range(s, e - 1):
-                    cand = text[start:e]
-                    if len(cand) < 2 or cand[0] in NOT_LOCAL_HEAD or a.taken(start, e):
+                e = m.end()
+                if not (a.at_boundary(e) or text[e:e + 1] in PUNCT):
+                    continue
+                t0 = token_start(a, e)
+                token = text[t0:e]
+                if len(token) >= 2:
+                    start = t0
+                else:
+                    start = token_start(a, t0)
+                    if t0 - start > 3 or t0 == start:
                         continue
-                    if not a.at_boundary(start) or not (a.at_boundary(e) or text[e:e + 1] in PUNCT):
-                        continue
-                    entry = _words().get(cand)
-                    if entry and not entry[1].startswith("ns"):
-                        continue
-                    if role == "geo" and not entry and len(cand) > 3:
-                        continue
-                    prev = text[start - 1:start]
-                    if role == "geo" and not (prev in PUNCT or prev in "在到至从、和与及" or entry):
-                        continue
-                    a.add(Mention(start, e, "Place", cand, role=role))
-                    break
-        return a
+                cand = text[start:e]
+                if not (2 <= len(cand) <= 5) or cand[0] in NOT_LOCAL_HEAD or a.taken(start, e):
+                    continue
+                if not all("\u4e00" <= c <= "\u9fff" for c in cand):
+                    continue
+                entry = _words().get(cand)
+                if entry and not entry[1].startswith("ns"):
+                    continue
+                head = cand[:-1] if role == "local" or len(cand) > 2 else cand
+                head_entry = _words().get(text[start:t0]) if t0 > start else None
+                if head_entry and not head_entry[1].startswith(("ns", "nr", "nz")) and head_entry[0] > 200:
+                    continue  # 加强|村, 落实|村: a common word before the suffix
+                if role == "geo" and not entry and len(cand) > 3:
+                    continue
+                a.add(Mention(start, e, "Place", cand, role=role))

@@ -40,8 +40,11 @@ class PolicyFinder:
             after = text[m.end():m.end() + 4]
             if any(before.endswith(w) for w in self.not_before) or any(after.startswith(w) for w in self.not_after):
                 continue
-            if m.group(2) and re.search(r"[看谈论]", inner[:3]) and "“" in inner:
-                continue  # a talk's title (《从“千万工程”看…》), not a document
+            if m.group(2) and (before.endswith(("题为", "题目为")) or re.search(r"[看谈论]", inner[:3]) and "“" in inner):
+                a.add(Mention(m.start(), m.end(), "_Skip", inner, role="talk-title"))
+                continue  # a talk's title (题为《从“千万工程”看…》), not a document
+            if "‘" in inner or len(inner) > 20 and re.search(r"(推动|推进|实现|促进|加快|助力)", inner):
+                continue  # a theme sentence, not a name (the inner ‘…’ may be one)
             if m.group(1) and re.fullmatch(r"[\d\s.%]+|[a-zA-Z\s]+", inner):
                 continue
             name = inner
@@ -50,6 +53,7 @@ class PolicyFinder:
                     name = inner + suffix
                     break
             a.add(Mention(s, e, "Policy", name, aliases=[inner] if name != inner else [], role="quoted"))
+        self.find_inner_quotes(a)
         for word in self.known:
             pos = 0
             while (i := text.find(word, pos)) >= 0:
@@ -59,10 +63,38 @@ class PolicyFinder:
         for m in self.unquoted_re.finditer(text):
             if a.taken(m.start(), m.end()) or not a.at_boundary(m.end()):
                 continue
-            start = walk_left(a, m.start(), max_len=14)
+            start = walk_left(a, m.start(), max_len=14, allow_and=0)
             if start == m.start() and len(m.group()) <= 3:
                 continue
             name = text[start:m.end()]
             if not a.taken(start, m.end()) and len(name) >= 3:
                 a.add(Mention(start, m.end(), "Policy", name, role="suffix"))
+        self.find_repeats(a)
         return a
+
+    def find_inner_quotes(self, a: Analysis) -> None:
+        """‘千万工程’ inside a quoted theme sentence."""
+        for m in re.finditer(r"‘([^‘’\n]{2,20})’", a.text):
+            if not a.taken(m.start(1), m.end(1)):
+                a.add(Mention(m.start(1), m.end(1), "Policy", m.group(1), role="quoted"))
+
+    def find_repeats(self, a: Analysis) -> None:
+        """A policy named again without quotes (千万工程; 主题教育 for “不忘初心、牢记使命”主题教育)."""
+        text = a.text
+        names: set[str] = set()
+        for m in a.mentions:
+            if m.type == "Policy":
+                names.add(m.name)
+                names.update(m.aliases)
+                for suffix in self.attach:
+                    if len(suffix) >= 4 and m.name.endswith(suffix) and m.name != suffix:
+                        names.add(suffix)
+        for name in sorted(names, key=len, reverse=True):
+            if len(name) < 3:
+                continue
+            pos = 0
+            while (i := text.find(name, pos)) >= 0:
+                pos = i + len(name)
+                if not a.taken(i, pos) and (a.at_boundary(i) or text[i - 1:i] in "“‘《"):
+                    owner = next((m for m in a.mentions if m.type == "Policy" and (m.name == name or name in m.aliases or m.name.endswith(name))), None)
+                    a.add(Mention(i, pos, "Policy", owner.name if owner else name, role="repeat"))

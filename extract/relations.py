@@ -72,7 +72,7 @@ class RelationFinder:
                                                        or text[st - 2:st] == "重要"):
                 continue
             if kind == "speech":
-                if text[st - 1:st] in ("的", "等", "按") or text.startswith(("的", "，", "。"), en) and word in ("要求",):
+                if text[st - 1:st] in ("的", "等", "按", "照"):
                     continue
                 if word == "说" and text[st - 1:st] in ("来", "话", "是", "所", "听", "小", "传", "学"):
                     continue
@@ -204,9 +204,14 @@ class RelationFinder:
                     target_m = self.meeting_after(a, cue.end, se)
                     target = target_m.entity if target_m is not None and target_m.entity is not None else current
                     if target_m is not None and target_m.role == "bare" and target_m.entity is None:
-                        target_m.entity = current
-                        if current is not None:
-                            a.entities[current].mentions.append(target_m)
+                        if "召开" in cue.word or current is None and cue.kind in ("preside", "attend", "address"):
+                            # 主持召开座谈会: a new meeting, named by its kind when nothing else names it
+                            current = self.new_meeting(a, target_m.name, target_m)
+                        else:
+                            target_m.entity = current
+                            if current is not None:
+                                a.entities[current].mentions.append(target_m)
+                        target = target_m.entity
                     if cue.kind in ("attend", "preside", "address"):
                         if cue.kind == "preside" and target_m is not None and target_m.entity is not None:
                             current = target_m.entity

@@ -36,7 +36,7 @@ def token_start(a: Analysis, end: int, floor: int = 0) -> int:
 
 
 def walk_left(a: Analysis, head_start: int, *, max_len: int = 24, extra_stops: frozenset[str] = frozenset(),
-              allow_and: bool = True, allow_quotes: bool = False) -> int:
+              allow_and: int = 20, allow_quotes: bool = False) -> int:
     """The start of a name whose last word begins at ``head_start``."""
     text = a.text
     pos = head_start
@@ -61,7 +61,7 @@ def walk_left(a: Analysis, head_start: int, *, max_len: int = 24, extra_stops: f
         token = text[start:pos]
         if token in STOP_WORDS or token in extra_stops:
             # 和/与/及 inside a name (市自然资源和规划局) unless what follows starts a new name
-            if allow_and and token in ("和", "与") and text[pos:pos + 1] not in SINGLE_OK and pos < head_start:
+            if allow_and and token in ("和", "与") and text[pos:pos + 1] not in SINGLE_OK and 0 < head_start - pos <= allow_and:
                 pos = start
                 continue
             break
