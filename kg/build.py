@@ -133,6 +133,7 @@ WRITERS: list[tuple[str, Writer]] = [
     ("graph.jsonld", write_jsonld),
     ("graph.trig", write_trig),
     ("store", write_store),
+    ("graph.html", lambda out, path: __import__("viz.page").page.write_page(out.graph, path)),
 ]
 
 
