@@ -1,21 +1,28 @@
-"""One call from a resolved graph to an HTML file: what ``kg viz`` and ``kg build`` use."""
+"""One call from a resolved graph to an HTML file: what ``kg viz`` and ``kg build`` use.
+
+Cheap to import (networkx, pyvis and Jinja are imported on first use), because ``kg build`` names
+``write_page`` in its writer list whether or not a page is wanted in that process.
+"""
 from __future__ import annotations
 
 import os
 from pathlib import Path
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from kg.graph import Graph
-from viz.render import render_html, write_html
-from viz.views import DEFAULT_MAX_NODES, ViewError, coattendance_view, ego_view, whole_view
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 VIEWS = ("whole", "ego", "coattendance")
+DEFAULT_MAX_NODES = 5000  # the whole-graph page stays interactive within 5 s at this size
 
 
 def view_graph(graph: Graph, view: str = "whole", focus: str | None = None, depth: int = 1,
-               max_nodes: int | None = DEFAULT_MAX_NODES) -> nx.Graph:
+               max_nodes: int | None = DEFAULT_MAX_NODES) -> "nx.Graph":
     """The networkx graph of one view (see ``viz.views``)."""
+    from viz.views import ViewError, coattendance_view, ego_view, whole_view
+
     if view == "whole":
         return whole_view(graph, max_nodes=max_nodes)
     if view == "ego":
@@ -30,4 +37,6 @@ def view_graph(graph: Graph, view: str = "whole", focus: str | None = None, dept
 def write_page(graph: Graph, path: str | os.PathLike, view: str = "whole", focus: str | None = None,
                depth: int = 1, max_nodes: int | None = DEFAULT_MAX_NODES) -> Path:
     """Render a view of ``graph`` to ``path`` (written whole or not at all)."""
+    from viz.render import render_html, write_html
+
     return write_html(render_html(view_graph(graph, view, focus, depth, max_nodes)), path)

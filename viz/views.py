@@ -18,8 +18,8 @@ from typing import Any, Callable, Hashable
 import networkx as nx
 
 from kg.graph import Graph
+from viz.page import DEFAULT_MAX_NODES
 
-DEFAULT_MAX_NODES = 5000
 PRESENCE = ("attended", "presided", "addressed")  # relations that put an official at a meeting
 
 

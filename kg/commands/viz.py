@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from viz.page import DEFAULT_MAX_NODES
+
 PROG = "kg viz"
 
 
@@ -21,9 +23,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--focus", metavar="NAME_OR_IRI",
                    help="ego view: the entity at the centre (name, alias, pinyin or IRI)")
     p.add_argument("--depth", type=int, default=1, metavar="N", help="ego view: hops from the focus (default 1)")
-    p.add_argument("--max-nodes", type=int, default=5000, metavar="N",
+    p.add_argument("--max-nodes", type=int, default=DEFAULT_MAX_NODES, metavar="N",
                    help="keep at most N nodes, the most connected (the page says what was left out; "
-                        "0 = no limit; default 5000)")
+                        f"0 = no limit; default {DEFAULT_MAX_NODES})")
     p.set_defaults(func=run)
 
 
