@@ -81,6 +81,10 @@ _PLACE_HEAD = re.compile(r"^(?:中共)?([\u4e00-\u9fff]{2,4}?)([省市州县区]
 _PLACE_BODY = re.compile(r"^(?:中共)?([\u4e00-\u9fff]{2,4}?)([省市州县区])(?:委|人民政府|政府|人大|政协)")
 
 
+_NOT_PLACES = frozenset("人民 光明 经济 中国 法治 工人 农民 科技 解放军 中国青年 学习 求是 新华 央视 环球 参考 健康 检察 "
+                        "人民法院 中国纪检监察 中国妇女 中国县域经济 证券 金融 国际商".split())
+
+
 def place_stem(name: str, *, strict: bool = False) -> tuple[str, int | None] | None:
     """A place a name starts with that the division table may not know: 云岚日报 → 云岚,
     云岚市人民政府办公室 → (云岚, city). ``strict`` (for body names) needs 委/政府/人大/政协 after it."""
@@ -90,7 +94,8 @@ def place_stem(name: str, *, strict: bool = False) -> tuple[str, int | None] | N
     if not strict:
         for suffix in _MEDIA:
             if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-                return name[: -len(suffix)], None
+                stem = name[: -len(suffix)]
+                return None if stem in _NOT_PLACES else (stem, None)
     return None
 
 
@@ -169,20 +174,30 @@ class ArticleContext:
         self.source = normalise(record.doc.source) if record.doc.source else None
         raw: list[tuple[list[Division], float]] = []
         self.own_rank: int | None = None
+        self.stem: str | None = None
+        self.stem_rank: int | None = None
+        source_stem = place_stem(self.source) if self.source else None
         if self.source:
             found, _ = table.prefix(self.source, short=True)
             if found:
                 raw.append((found, 3.0))
                 self.own_rank = found[0].rank
-        for e in record.entities:
-            name = normalise(e.name)
-            if e.type == "Place":
-                raw.append((table.lookup(name), float(max(1, len(e.mentions)))))
-            elif e.type in ("Organization", "Meeting"):
-                raw.append((table.prefix(name)[0], 1.0))
-            elif e.type == "Official":
-                for t in e.titles:
-                    raw.append((table.prefix(_strip_modifiers(normalise(t)))[0], 1.0))
+                source_stem = None
+        if source_stem is None:
+            # the source names no place, or a division of the table: weigh the article's own names.
+            # (When the source names a place the table lacks — 泽川日报 — that place is the article's
+            # home, and a stray place name in the text must not move the article elsewhere.)
+            for e in record.entities:
+                name = normalise(e.name)
+                if e.type == "Place":
+                    found = table.lookup(name)
+                    full = name in table.by_full
+                    raw.append((found, float(max(1, len(e.mentions))) * (1.0 if full else 0.5)))
+                elif e.type in ("Organization", "Meeting"):
+                    raw.append((table.prefix(name)[0], 1.0))
+                elif e.type == "Official":
+                    for t in e.titles:
+                        raw.append((table.prefix(_strip_modifiers(normalise(t)))[0], 1.0))
         unique = [(ds[0], w) for ds, w in raw if len(ds) == 1]
         ambiguous = [(ds, w) for ds, w in raw if len(ds) > 1]
         self.scores: dict[Division, float] = defaultdict(float)
@@ -202,12 +217,10 @@ class ArticleContext:
             self.city = self.province
         self.county = self._best(COUNTY, self.city or self.province)
         # no division the table knows: fall back on the place the source and bodies are named after
-        self.stem: str | None = None
-        self.stem_rank: int | None = None
         if not self.scores:
             votes: dict[tuple[str, int | None], float] = defaultdict(float)
-            if self.source and (found := place_stem(self.source)):
-                votes[found] += 3.0
+            if source_stem:
+                votes[source_stem] += 3.0
             for e in record.entities:
                 if e.type in ("Organization", "Meeting") and (found := place_stem(normalise(e.name), strict=True)):
                     votes[found] += 1.0

@@ -158,3 +158,25 @@ def test_article_context_prefers_source_and_finds_counties_within_it():
     assert ctx.city.name == "曲靖市" and ctx.county.name == "陆良县"
     g = resolve([rec], texts={"doc-q": text})
     assert nodes_named(g, "段某")[0].context == "云南省曲靖市陆良县"
+
+
+def test_places_the_table_does_not_know_still_separate_cities():
+    """Fictional (or new) cities: the source's place name is the jurisdiction; a stray real place
+    name in the text (振兴 of 乡村振兴 read as a place) does not move the article elsewhere."""
+    def rec(doc_id, source, title, extra_place=False):
+        text = f"{source}讯 5月1日，市委书记王刚出席会议。{title}张伟主持会议。乡村振兴。\n"
+        ents = [("a", "Official", "王刚", ["市委书记"], [], ["王刚"]),
+                ("b", "Official", "张伟", [title], [], ["张伟"]),
+                ("o", "Organization", "市委", [], [], ["市委书记"[:2]])]
+        if extra_place:
+            ents.append(("p", "Place", "振兴", [], [], ["振兴"]))
+        return make_record(doc_id, text, source=source, published="2024-05-01", entities=ents, relations=[]), text
+
+    (r1, t1), (r2, t2), (r3, t3) = rec("y1", "云岚日报", "副市长"), rec("y2", "云岚市人民政府办公室", "市委常委、秘书长"), \
+        rec("z1", "泽川日报", "副市长", extra_place=True)
+    g = resolve([r1, r2, r3], texts={"y1": t1, "y2": t2, "z1": t3})
+    zhang = nodes_named(g, "张伟", "Official")
+    assert sorted(n.context for n in zhang) == ["云岚", "泽川"]
+    yl = [n for n in zhang if n.context == "云岚"][0]
+    assert {g.articles[a].doc_id for a in yl.articles} == {"y1", "y2"}
+    assert {n.label for n in g.nodes.values() if n.type == "Organization"} == {"云岚市委", "泽川市委"}
