@@ -12,7 +12,7 @@ import re
 
 from extract.analysis import PUNCT, Analysis, Mention
 from extract.lexicons import Lexicons, longest_first
-from extract.spans import walk_left
+from extract.spans import all_matches, walk_left
 from extract.wordlist import is_common_word
 
 MEETING_STOPS = frozenset({"精神", "期间", "结束后", "上", "前", "后", "中"})
@@ -33,9 +33,13 @@ class MeetingFinder:
 
     def __call__(self, a: Analysis) -> Analysis:
         text = a.text
-        for m in self.kind_re.finditer(text):
-            start, end = m.start(), m.end()
-            kind = m.group()
+        # where kinds overlap (专题学习|会), the one that ends last ends the name
+        matches = sorted(all_matches(self.kind_re, text), key=lambda m: (-m[1], m[0]))
+        chosen: list[tuple[int, int, str]] = []
+        for m in matches:
+            if not any(m[0] < c[1] and c[0] < m[1] for c in chosen):
+                chosen.append(m)
+        for start, end, kind in sorted(chosen):
             if kind == "会议精神":
                 end -= 2
                 kind = "会议"
@@ -84,9 +88,7 @@ class OrganizationFinder:
         self.places = place_names()
         text = a.text
         candidates: list[tuple[int, int, str]] = []
-        for m in self.suffix_re.finditer(text):
-            start, end = m.start(), m.end()
-            suffix = m.group()
+        for start, end, suffix in all_matches(self.suffix_re, text):
             if not a.at_boundary(end) and text[end:end + 1] not in PUNCT:
                 continue
             if a.taken(start, end) or any(text.startswith(v, start) or text[:end].endswith(v) for v in self.venues):

@@ -93,10 +93,9 @@ class PeopleFinder:
         if m:
             # the last part's end is uncertain (艾则孜·吐尔洪出席): shorten until a follower
             last_dot = text.rfind("·", pos, m.end())
-            for end in range(last_dot + 3, m.end() + 1):
-                if self.follower_at(text, end):
-                    return end
-            return None
+            ends = [e for e in range(last_dot + 3, m.end() + 1) if self.follower_at(text, e)]
+            at_word_end = [e for e in ends if a.at_boundary(e)]
+            return (at_word_end or ends or [None])[0]
         surname_len = 0
         if text[pos:pos + 2] in self.rules.compound_surnames:
             surname_len = 2
@@ -228,7 +227,7 @@ class PeopleFinder:
                 start = i + len(label)
                 if a.taken(i, start):
                     continue
-                names = self.name_list_at(a, start)
+                names = [(s, e) for s, e in self.name_list_at(a, start) if not is_common_word(text[s:e])]
                 for s, e in names:
                     a.add(Mention(s, e, "Official", text[s:e], role="group", lead=i))
                 if names:
@@ -242,7 +241,7 @@ class PeopleFinder:
             start = 0
             while (q := text.find(post, start)) >= 0:
                 start = q + len(post)
-                if a.taken(q - 1, q) or not self.follower_at(text, start):
+                if a.taken(q - 1, q):
                     continue
                 best = None
                 for n in (4, 3, 2):

@@ -14,12 +14,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from extract.analysis import PUNCT, Analysis, Mention
-from extract.wordlist import _words, is_common_word
+from extract.wordlist import _words, is_common_word, is_function_word
 
 SHORTEN = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市", "地区", "盟",
            "自治州", "自治县", "自治旗", "县", "区", "旗", "林区")
 LOCAL_SUFFIX = re.compile(r"[\u4e00-\u9fff]{1,3}(?:镇|乡|街道|村)")
 GEO_SUFFIX = re.compile(r"[\u4e00-\u9fff]{1,3}(?:江|河|湖|山|岭|湿地)")
+SUFFIX_WORDS = {"湿地", "村", "镇", "乡", "街道", "江", "河", "湖", "山", "岭"}
 NOT_LOCAL_HEAD = set("逐每全各本该此农乡城山贫困村镇一二三四五六七八九十两几多个")
 
 
@@ -33,11 +34,16 @@ def divisions() -> dict[str, str]:
     path = Path(list(spec.submodule_search_locations)[0]) / "resources" / "adcodes.csv"
     with open(path, encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
-            full = row["name"]
+            full, code = row["name"], row["adcode"]
             out.setdefault(full, full)
+            county = code[4:6] != "00"
             for suffix in SHORTEN:
                 if full.endswith(suffix) and len(full) - len(suffix) >= 2:
                     short = full[: -len(suffix)]
+                    entry = _words().get(short)
+                    if county and entry and not entry[1].startswith("ns") and (
+                            entry[0] >= 3000 or entry[0] >= 100 and entry[1] in ("n", "a", "v", "vn", "b", "d", "ad")):
+                        break  # 富裕县, 会同县: the short form is a common word first
                     out.setdefault(short, full)
                     # 巴里坤哈萨克自治县 -> 巴里坤
                     m = re.match(r"(.{2,}?)(?:[\u4e00-\u9fff]{1,4}族)+$", short)
@@ -73,8 +79,9 @@ class PlaceFinder:
                     cand = text[i:i + length]
                     if len(cand) == length and cand in self.names and a.at_boundary(i + length) \
                             and not a.taken(i, i + length):
-                        if length <= 3 and cand == cand and is_common_word(cand) and _words().get(cand, (0, ""))[1] != "ns":
-                            continue
+                        entry = _words().get(cand)
+                        if entry and entry[0] >= 1000 and not entry[1].startswith("ns"):
+                            continue  # 和平, 新华: words first, districts second
                         a.add(Mention(i, i + length, "Place", cand, role="division"))
                         i += length - 1
                         break
@@ -98,7 +105,7 @@ class PlaceFinder:
                     continue
                 t0 = token_start(a, e)
                 token = text[t0:e]
-                if len(token) >= 2:
+                if len(token) >= 2 and token not in SUFFIX_WORDS:
                     start = t0
                 else:
                     start = token_start(a, t0)
@@ -110,12 +117,19 @@ class PlaceFinder:
                 if not all("\u4e00" <= c <= "\u9fff" for c in cand):
                     continue
                 entry = _words().get(cand)
-                if entry and not entry[1].startswith("ns"):
+                if entry and not entry[1].startswith(("ns", "nr" if role == "geo" else "ns")):
                     continue
-                head = cand[:-1] if role == "local" or len(cand) > 2 else cand
                 head_entry = _words().get(text[start:t0]) if t0 > start else None
-                if head_entry and not head_entry[1].startswith(("ns", "nr", "nz")) and head_entry[0] > 200:
-                    continue  # 加强|村, 落实|村: a common word before the suffix
+                if head_entry and not head_entry[1].startswith(("ns", "nr", "nz")) and (
+                        head_entry[0] > 200 or head_entry[1] in ("v", "d", "p", "c", "a", "vn", "ad")):
+                    continue  # 加强|村, 督促|镇: a common word before the suffix
+                if len(token) >= 2 and token == cand and is_function_word(cand[:-1]):
+                    continue  # 督促镇 read as one word
+                if role == "local" and not entry:
+                    # a village or town is named in a list or as a destination, not mid-phrase
+                    prev, nxt = text[start - 1:start], text[e:e + 1]
+                    if not (prev in PUNCT or prev in "在到至赴、和与及" or nxt in PUNCT or nxt in "、等和与及"):
+                        continue
                 if role == "geo" and not entry and len(cand) > 3:
                     continue
                 a.add(Mention(start, e, "Place", cand, role=role))

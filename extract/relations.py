@@ -58,6 +58,7 @@ class RelationFinder:
         self.after_meeting = longest_first(lex.meetings["after_meeting_cues"])
         self.event_verbs = longest_first(lex.meetings["event_verbs"])
         self.pronouns = c["pronouns"]
+        self.address_not_after = c.get("address_not_after", [])
 
     # -- helpers ---------------------------------------------------------------
     def cues_in(self, a: Analysis, s: int, e: int) -> list[Cue]:
@@ -68,6 +69,8 @@ class RelationFinder:
             st, en = m.start(), m.end()
             if a.taken(st, en, ("Official", "Person", "Organization", "Policy", "_Title", "Place")):
                 continue
+            if kind == "address" and any(text.endswith(w, 0, st) for w in self.address_not_after):
+                continue  # 安排部署, 重要讲话: nouns, not someone speaking
             if kind == "address" and word == "讲话" and (text.startswith("精神", en) or text[st - 1:st] == "的"
                                                        or text[st - 2:st] == "重要"):
                 continue
@@ -162,8 +165,9 @@ class RelationFinder:
                     if cue.kind != "convene":
                         continue
                     mt = self.meeting_after(a, cue.end, se)
+                    clause = max(a.text.rfind(c, ss, cue.start) for c in "，；：")
                     subjects = [m for m in ments if m.type == "Organization" and m.end <= cue.start
-                                and not self._blocked(a, m, cue, cues)]
+                                and m.start > clause and not self._blocked(a, m, cue, cues)]
                     if mt is not None and mt.role == "bare" and mt.entity is None:
                         if subjects:
                             org = a.entities[subjects[-1].entity]
@@ -242,9 +246,43 @@ class RelationFinder:
                         self._speech(a, ss, se, speaker, speaker_type, relate, cues_after=None, whole=True)
                     else:
                         speaker = None
+        rels = self._merge_headline_meetings(a, rels)
         for (kind, src, tgt), ev in rels.items():
             a.relations.append(RelationDraft(kind, src, tgt, ev))
         return a
+
+    def _merge_headline_meetings(self, a: Analysis, rels: dict) -> dict:
+        """A headline's meeting (专题学习会) is the body's meeting with the same convener."""
+        if not a.paragraphs:
+            return rels
+        hs, he = a.paragraphs[0]
+        conveners: dict[int, set[int]] = {}
+        for (kind, src, tgt) in rels:
+            if kind == "convened":
+                conveners.setdefault(tgt, set()).add(src)
+        remap: dict[int, int] = {}
+        for h, ent in enumerate(a.entities):
+            if ent.type != "Meeting" or not ent.mentions or not all(hs <= m.start < he for m in ent.mentions):
+                continue
+            for b, other in enumerate(a.entities):
+                if b != h and other.type == "Meeting" and other.mentions and conveners.get(h) \
+                        and conveners.get(h) & conveners.get(b, set()) and any(m.start >= he for m in other.mentions):
+                    for m in ent.mentions:
+                        m.entity = b
+                        other.mentions.append(m)
+                    for alias in [ent.name, *ent.aliases]:
+                        if alias not in other.aliases and alias != other.name:
+                            other.aliases.append(alias)
+                    ent.mentions = []
+                    ent.type = "_merged"
+                    remap[h] = b
+                    break
+        if not remap:
+            return rels
+        out: dict = {}
+        for (kind, src, tgt), ev in rels.items():
+            out.setdefault((kind, remap.get(src, src), remap.get(tgt, tgt)), ev)
+        return out
 
     def _blocked(self, a: Analysis, m: Mention, cue: Cue, cues: list[Cue]) -> bool:
         """Is there another cue between the organisation and this convene cue?"""

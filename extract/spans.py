@@ -41,6 +41,11 @@ def walk_left(a: Analysis, head_start: int, *, max_len: int = 24, extra_stops: f
     text = a.text
     pos = head_start
     limit = max(0, head_start - max_len)
+    if not a.at_boundary(pos):  # the last word's first character sits inside a token (组织|部)
+        inner = pos
+        while inner > limit and not a.at_boundary(inner):
+            inner -= 1
+        pos = inner
     while pos > limit:
         prev = text[pos - 1]
         if prev in "）)":
@@ -66,4 +71,30 @@ def walk_left(a: Analysis, head_start: int, *, max_len: int = 24, extra_stops: f
                 continue
             break
         pos = start
+    # a verb or adverb opening the span (叮嘱|合作社) is not part of the name
+    from extract.wordlist import is_function_word
+
+    while pos < head_start:
+        end = pos + 1
+        while end < head_start and not a.at_boundary(end):
+            end += 1
+        if end < head_start and is_function_word(text[pos:end]):
+            pos = end
+        else:
+            break
+    # a stop word glued to the name by the segmenter (会同市 as one token) is not part of it
+    for word in sorted(STOP_WORDS | extra_stops, key=len, reverse=True):
+        if text.startswith(word, pos) and pos + len(word) < head_start:
+            pos += len(word)
+            break
     return pos
+
+
+def all_matches(regex, text: str):
+    """Every position's longest match of an alternation regex (overlapping: 专题学习会 holds
+    专题学习 and 学习会), as ``(start, end, word)``."""
+    import re as _re
+
+    ahead = _re.compile("(?=(" + regex.pattern + "))")
+    for m in ahead.finditer(text):
+        yield m.start(), m.start() + len(m.group(1)), m.group(1)

@@ -32,3 +32,23 @@ def _words() -> dict[str, tuple[int, str]]:
 def is_common_word(s: str) -> bool:
     entry = _words().get(s)
     return bool(entry and entry[0] >= MIN_FREQ and not entry[1].startswith("nr"))
+
+
+def tag_of(s: str) -> str | None:
+    """jieba's part-of-speech tag for a dictionary word (n, v, ns, nr …), or None."""
+    entry = _words().get(s)
+    return entry[1] if entry else None
+
+
+def freq_of(s: str) -> int:
+    entry = _words().get(s)
+    return entry[0] if entry else 0
+
+
+FUNCTION_TAGS = ("v", "d", "p", "c", "u", "r", "ad", "vn")
+
+
+def is_function_word(s: str) -> bool:
+    """A verb, adverb, preposition, conjunction… : such a word does not open a name."""
+    tag = tag_of(s)
+    return bool(tag) and tag in FUNCTION_TAGS and freq_of(s) >= 50
