@@ -144,8 +144,8 @@ def quads(graph: Graph) -> Iterator[Quad]:
             yield ev, RDF.predicate, pred, g
             yield ev, RDF.object, o, g
             yield ev, PROV.wasDerivedFrom, g, g
-            yield ev, ZW.startOffset, Literal(max(p.start, 0), datatype=XSD.nonNegativeInteger), g
-            yield ev, ZW.endOffset, Literal(max(p.end, 0), datatype=XSD.nonNegativeInteger), g
+            yield ev, ZW.startOffset, Literal(max(p.start, 0), datatype=XSD.integer), g
+            yield ev, ZW.endOffset, Literal(max(p.end, 0), datatype=XSD.integer), g
             if p.sentence:
                 yield ev, ZW.evidenceText, _zh(p.sentence), g
             d = date_literal(p.date)
@@ -165,7 +165,7 @@ def to_rdf(graph: Graph, store: str = "default") -> Dataset:
     """The RDF dataset of ``graph``; ``store="Oxigraph"`` backs it with pyoxigraph (via oxrdflib)."""
     ds = Dataset(store=store, default_union=False)
     bind_prefixes(ds, graph.base_iri)
-    default = ds.default_context
+    default = default_graph(ds)
     contexts: dict[URIRef, RdfGraph] = {}
 
     def ctx(g: URIRef | None) -> RdfGraph:
@@ -178,6 +178,11 @@ def to_rdf(graph: Graph, store: str = "default") -> Dataset:
 
     ds.addN((s, p, o, ctx(g)) for s, p, o, g in quads(graph))
     return ds
+
+
+def default_graph(ds: Dataset) -> RdfGraph:
+    """The dataset's default graph (``default_graph`` in rdflib ≥ 7.1, ``default_context`` before)."""
+    return ds.default_graph if hasattr(type(ds), "default_graph") else ds.default_context
 
 
 def union_graph(ds: Dataset) -> RdfGraph:
