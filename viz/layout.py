@@ -4,7 +4,8 @@
   components are then packed in rows, largest first, and unconnected nodes (e.g. places that no
   relation touches) go in a tidy grid below, grouped by type — otherwise a spring layout pushes
   them into a ring and squeezes the real graph into the middle.
-- Components up to ``CORE_SIZE`` nodes use networkx's spring layout directly. Larger ones: it is
+- Components up to ``KK_SIZE`` nodes use networkx's Kamada-Kawai layout, up to ``CORE_SIZE`` its
+  spring layout; then nodes closer than a label's room are pushed apart. Larger ones: spring is
   O(n²) per iteration (about 40 s for 5,000 nodes here), so networkx lays out the most connected
   core, every other node is placed next to its already-placed neighbours (breadth first), and a
   few vectorised Fruchterman-Reingold passes with grid-limited repulsion (neighbours within
@@ -22,6 +23,7 @@ import networkx as nx
 import numpy as np
 
 SPACING = 70.0  # pixels between neighbouring nodes, roughly
+KK_SIZE = 120  # components up to this size use networkx's Kamada-Kawai layout
 CORE_SIZE = 300  # components up to this size use networkx's spring layout directly
 GAP = 2 * SPACING  # between packed components
 
@@ -38,58 +40,76 @@ def layout(G: nx.Graph, seed: int = 0) -> Pos:
     isolates = [v for v in U if U.degree(v) == 0]
     comps = sorted((sorted(c, key=str) for c in nx.connected_components(U) if len(c) > 1),
                    key=lambda c: (-len(c), str(c[0])))
-    boxes = [_component(U.subgraph(c), seed) for c in comps]
-    if isolates:
-        types = nx.get_node_attributes(G, "type")
-        labels = nx.get_node_attributes(G, "label")
-        isolates.sort(key=lambda v: (str(types.get(v, "")), str(labels.get(v, "")), str(v)))
-        boxes.append(_grid(isolates))
-    return _pack(boxes)
+    types = nx.get_node_attributes(G, "type")
+    labels = nx.get_node_attributes(G, "label")
+    isolates.sort(key=lambda v: (str(types.get(v, "")), str(labels.get(v, "")), str(v)))
+    return _pack([_component(U.subgraph(c), seed) for c in comps], isolates)
 
 
 def _component(C: nx.Graph, seed: int) -> np.ndarray | tuple[list, np.ndarray]:
     order = sorted(C, key=lambda v: (-C.degree(v), str(v)))
     n = len(order)
-    if n <= CORE_SIZE:
+    if n <= KK_SIZE:  # small: Kamada-Kawai draws hub-and-spoke meetings most legibly
+        pos = nx.kamada_kawai_layout(C)
+        xy = _fit(np.array([pos[v] for v in order], dtype=float), n, 2.2)
+    elif n <= CORE_SIZE:
         pos = nx.spring_layout(C, seed=seed, iterations=100)
-        xy = _fit(np.array([pos[v] for v in order], dtype=float), n)
+        xy = _fit(np.array([pos[v] for v in order], dtype=float), n, 1.3)
     else:
         xy = _relax(C, order, _seed_positions(C, order, seed), seed)
-    return order, xy
+    return order, _spread(xy)
 
 
-def _fit(xy: np.ndarray, n: int) -> np.ndarray:
+def _fit(xy: np.ndarray, n: int, room: float = 1.0) -> np.ndarray:
     """Scale to a square whose side grows with sqrt(n), centred on 0."""
     xy = xy - xy.mean(axis=0)
     span = float(np.abs(xy).max()) or 1.0
-    return xy / span * (math.sqrt(n) * SPACING / 2)
+    return xy / span * (math.sqrt(n) * SPACING * room / 2)
 
 
-def _grid(nodes: list) -> tuple[list, np.ndarray]:
-    cols = max(1, math.ceil(math.sqrt(len(nodes))))
-    dx, dy = SPACING * 1.6, SPACING * 0.8  # labels are wider than tall
-    xy = np.array([((i % cols) * dx, (i // cols) * dy) for i in range(len(nodes))], dtype=float)
-    return nodes, xy
+def _spread(xy: np.ndarray, rounds: int = 30) -> np.ndarray:
+    """Push apart nodes closer than ``0.8·SPACING`` (labels need the room); k-d tree, vectorised."""
+    from scipy.spatial import cKDTree
+
+    if len(xy) < 2:
+        return xy
+    xy = xy.copy()
+    near = SPACING * 0.8
+    jitter = np.random.default_rng(0).normal(scale=1e-2, size=xy.shape)
+    for k in range(rounds):
+        pairs = cKDTree(xy).query_pairs(r=near, output_type="ndarray")
+        if not len(pairs):
+            break
+        d = xy[pairs[:, 0]] - xy[pairs[:, 1]] + (jitter[pairs[:, 0]] if k == 0 else 0)
+        dist = np.maximum(np.hypot(d[:, 0], d[:, 1]), 1e-6)
+        shift = ((near - dist) / 2 / dist)[:, None] * d * 0.5
+        move = np.zeros_like(xy)
+        np.add.at(move, pairs[:, 0], shift)
+        np.add.at(move, pairs[:, 1], -shift)
+        xy += move
+    return xy
 
 
-def _pack(boxes: list[tuple[list, np.ndarray]]) -> Pos:
-    """Shelf packing: left to right in rows no wider than the widest of (largest box, sqrt(area))."""
-    sizes = []
-    for _, xy in boxes:
-        lo, hi = xy.min(axis=0), xy.max(axis=0)
-        sizes.append((lo, hi - lo))
-    area = sum((w + GAP) * (h + GAP) for _, (w, h) in sizes)
-    width = max(max(s[1][0] for s in sizes), math.sqrt(area))
+def _pack(boxes: list[tuple[list, np.ndarray]], isolates: list) -> Pos:
+    """Shelf packing, largest first, in rows about as wide as a screen-shaped box of their area;
+    then the unconnected nodes in a grid of the same width, below everything else."""
+    dx, dy = SPACING * 1.6, SPACING * 0.8  # isolates' grid: labels are wider than tall
+    sizes = [(xy.min(axis=0), xy.max(axis=0) - xy.min(axis=0)) for _, xy in boxes]
+    area = sum((w + GAP) * (h + GAP) for _, (w, h) in sizes) + len(isolates) * dx * dy
+    width = max([w for _, (w, _h) in sizes] + [math.sqrt(area * 1.6)])  # screens are wider than tall
     pos: Pos = {}
     x = y = row_h = 0.0
     for (order, xy), (lo, (w, h)) in zip(boxes, sizes):
         if x > 0 and x + w > width:
             x, y, row_h = 0.0, y + row_h + GAP, 0.0
-        shifted = xy - lo + (x, y)
-        for v, (px, py) in zip(order, shifted):
+        for v, (px, py) in zip(order, xy - lo + (x, y)):
             pos[v] = (float(px), float(py))
         x += w + GAP
         row_h = max(row_h, h)
+    top = y + row_h + GAP if boxes else 0.0
+    cols = max(1, int(width // dx) + 1)
+    for i, v in enumerate(isolates):
+        pos[v] = ((i % cols) * dx, top + (i // cols) * dy)
     return pos
 
 

@@ -66,6 +66,18 @@ def _date(value: str | None) -> str | None:
     return f"{m.group(1)}-{m.group(2) or '01'}-{m.group(3) or '01'}"
 
 
+def _posts(posts: list[dict[str, Any]], articles: dict[str, dict[str, Any]]) -> list[list[Any]]:
+    """Titles over time, one row per title with its dates in order: [[title, [date, ...]], ...]."""
+    dates: dict[str, set[str]] = defaultdict(set)
+    for p in posts:
+        d = p.get("date") or articles.get(p.get("article"), {}).get("published")
+        dates[p["title"]]  # keep titles even when undated
+        if d:
+            dates[p["title"]].add(d)
+    rows = [[t, sorted(ds)] for t, ds in dates.items()]
+    return sorted(rows, key=lambda r: (r[1][0] if r[1] else "9999", r[0]))
+
+
 def page_data(G: nx.Graph, pos: dict[Hashable, tuple[float, float]]) -> dict[str, Any]:
     """Everything the page needs, with nodes numbered 0..n-1 and edges 0..m-1 in G's order."""
     articles = G.graph.get("articles", {})
@@ -97,8 +109,7 @@ def page_data(G: nx.Graph, pos: dict[Hashable, tuple[float, float]]) -> dict[str
             "iri": str(v), "name": data.get("label") or str(v), "type": t,
             "pinyin": data.get("pinyin"), "aliases": data.get("aliases") or [],
             "context": data.get("context"), "degree": degree[v],
-            "posts": [[p["title"], p.get("date") or articles.get(p.get("article"), {}).get("published")]
-                      for p in data.get("posts", [])],
+            "posts": _posts(data.get("posts", []), articles),
             "articles": [art(a) for a in data.get("articles", [])],
         })
     vis_edges, edge_info = [], []

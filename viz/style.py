@@ -28,8 +28,11 @@ EDGE_STYLE: dict[str, dict[str, str]] = {
 }
 OTHER_EDGE = {"color": "#999999", "zh": "其他"}
 
-# canvas font stack: CJK-capable fonts first, so Chinese labels never fall back to boxes
-FONT_STACK = '"Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", sans-serif'
+# Font stack for labels (canvas) and the page: CJK-capable fonts, so Chinese never falls back to
+# boxes. DejaVu Sans comes before WenQuanYi Micro Hei because WenQuanYi draws the third-tone pinyin
+# vowels (ǎ ǐ ǒ ǔ) as blanks; DejaVu has no CJK glyphs, so Chinese still comes from a CJK font.
+FONT_STACK = ('"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", '
+              '"DejaVu Sans", "WenQuanYi Micro Hei", sans-serif')
 
 assert set(NODE_STYLE) == set(NODE_TYPES) and set(EDGE_TYPES) <= set(EDGE_STYLE)
 

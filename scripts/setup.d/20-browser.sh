@@ -11,6 +11,8 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v fc-list >/dev/null 2>&1 || missing+=(fontconfig)
 if ! have_font; then missing+=(fonts-wqy-microhei); fi
+# WenQuanYi draws third-tone pinyin vowels as blanks; the page puts DejaVu Sans before it for Latin
+fc-list 2>/dev/null | grep -q 'DejaVu Sans' || missing+=(fonts-dejavu-core)
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "20-browser: chromium and a CJK font already present"

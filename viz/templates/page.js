@@ -137,7 +137,10 @@
     if (info.posts && info.posts.length) {
       box.appendChild(el('div', null, 'Titles:'));
       var ul = el('ul');
-      info.posts.forEach(function (p) { ul.appendChild(el('li', null, p[1] ? p[0] + ' (' + p[1] + ')' : p[0])); });
+      info.posts.forEach(function (p) {
+        var ds = p[1].length > 4 ? p[1].slice(0, 2).concat(['…'], p[1].slice(-1)) : p[1];
+        ul.appendChild(el('li', null, ds.length ? p[0] + ' (' + ds.join(', ') + ')' : p[0]));
+      });
       box.appendChild(ul);
     }
     if (info.aliases && info.aliases.length) box.appendChild(el('div', null, 'Aliases: ' + info.aliases.join('、')));
