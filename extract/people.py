@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from extract.analysis import PUNCT, Analysis, Mention
 from extract.lexicons import Lexicons, longest_first
-from extract.wordlist import is_common_word
+from extract.wordlist import is_common_word, is_function_word
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 MINORITY = re.compile(r"[\u4e00-\u9fff]{1,8}(?:·[\u4e00-\u9fff]{1,8}){1,3}")
@@ -21,6 +21,7 @@ TITLE_STOP_CHARS = PUNCT | set("0123456789")
 # the last character of an organisation or place word; a "name" ending in one is not a name
 NOT_NAME_END = set("委部局会组办院厅府区县市省州镇乡村处科室队站所社团协联党")
 MAX_TITLE = 26
+SPLIT_OFF = set("等和及与在为说就对向将把被到也还又已并则率同")
 
 
 @dataclass
@@ -115,6 +116,10 @@ class PeopleFinder:
                 continue
             if not self.follower_at(text, end):
                 continue
+            if is_function_word(piece) or any(text.startswith(f, pos) for f in self.rules.followers if len(f) >= 2):
+                continue  # 强调, 出席: a cue word, not a name
+            if given == 2 and piece[-1] in SPLIT_OFF and a.at_boundary(end - 1):
+                continue  # 欧阳军|等: the segmenter split a function character off
             candidates.append((a.at_boundary(end), given == 2, end))
         if not candidates:
             return None

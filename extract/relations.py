@@ -340,11 +340,11 @@ class RelationFinder:
     def _is_directed(self, a: Analysis, m: Mention, scope_start: int) -> bool:
         """X要… / X、Y要… / 要求X… / 督促X… at the start of a clause."""
         text = a.text
-        before = text[max(scope_start, m.start - 6):m.start]
+        before = text[max(0, m.start - 6):m.start]
         if any(before.endswith(w) for w in self.companion) or before.endswith("由"):
             return False
         if any(before.endswith(w) for w in self.directive_verbs):
-            return True
+            return True  # 要求县农业农村局… (the verb may be the speech cue itself)
         # the org must open its clause, possibly after other coordinated bodies
         j = m.start
         while j > scope_start and text[j - 1] not in CLAUSE_PUNCT:

@@ -6,6 +6,7 @@ character offsets at which a token starts or ends.
 """
 from __future__ import annotations
 
+import os
 import sys
 from functools import lru_cache
 
@@ -52,6 +53,12 @@ class Segmenter:
 
 
 @lru_cache(maxsize=4)
-def get_segmenter(name: str = "pkuseg", auto_fetch: bool = True) -> Segmenter:
-    """The process-wide segmenter of that name (workers load theirs once)."""
+def get_segmenter(name: str = "pkuseg", auto_fetch: bool | None = None) -> Segmenter:
+    """The process-wide segmenter of that name (workers load theirs once).
+
+    A missing pkuseg model is fetched on first use with a message, unless ``auto_fetch`` is False
+    or ``$ZHENGWU_KG_NO_FETCH`` is set, in which case ``ModelMissing`` says how to get it.
+    """
+    if auto_fetch is None:
+        auto_fetch = not os.environ.get("ZHENGWU_KG_NO_FETCH")
     return Segmenter(name, auto_fetch=auto_fetch)
