@@ -134,7 +134,8 @@ class OrganizationFinder:
             return False
         if suffix in self.single or len(suffix) == 1:
             head = name[: len(name) - len(suffix)]
-            if not (any(head.startswith(p) for p in self.admin_prefixes) or any(head.startswith(p) for p in self.places if len(p) >= 2)):
+            if not (any(head.startswith(p) for p in self.admin_prefixes)
+                    or any(head[:n] in self.places for n in range(2, min(len(head), 9) + 1))):
                 return False
         return True
 

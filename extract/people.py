@@ -37,6 +37,10 @@ class PeopleRules:
     compound_surnames: set[str]
     surnames: set[str]
 
+    def __post_init__(self) -> None:
+        self.follower_re = re.compile("|".join(map(re.escape, self.followers)))
+        self.long_follower_re = re.compile("|".join(re.escape(f) for f in self.followers if len(f) >= 2))
+
     @classmethod
     def from_lexicons(cls, lex: Lexicons) -> "PeopleRules":
         posts = longest_first(lex.officials["posts"])
@@ -81,11 +85,9 @@ class PeopleFinder:
 
     # -- names -----------------------------------------------------------------
     def follower_at(self, text: str, pos: int) -> bool:
-        if pos >= len(text):
+        if pos >= len(text) or text[pos] in PUNCT:
             return True
-        if text[pos] in PUNCT:
-            return True
-        return any(text.startswith(f, pos) for f in self.rules.followers)
+        return self.rules.follower_re.match(text, pos) is not None
 
     def name_at(self, a: Analysis, pos: int, strict: bool = True) -> int | None:
         """End of a personal name starting at ``pos``, or None."""
@@ -116,7 +118,7 @@ class PeopleFinder:
                 continue
             if not self.follower_at(text, end):
                 continue
-            if is_function_word(piece) or any(text.startswith(f, pos) for f in self.rules.followers if len(f) >= 2):
+            if is_function_word(piece) or self.rules.long_follower_re.match(text, pos):
                 continue  # 强调, 出席: a cue word, not a name
             if given == 2 and piece[-1] in SPLIT_OFF and a.at_boundary(end - 1):
                 continue  # 欧阳军|等: the segmenter split a function character off
