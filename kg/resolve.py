@@ -372,12 +372,19 @@ def sentence_around(text: str, pos: int) -> tuple[int, int]:
 
 
 def meeting_date(entity: Entity, text: str | None, published: str | None) -> str | None:
-    """The date a report gives a meeting (1月29日 + the article's year); else the article date."""
+    """The date a report gives a meeting (1月29日 + the article's year); else the article date.
+
+    The last 月/日 date before the end of the sentence of the meeting's first mention; when the first
+    mention comes before any date (a headline), the first date in the 300 characters after it.
+    """
     pub = iso_date(published)
     if text and entity.mentions:
         first = min(m[0] for m in entity.mentions)
         _, end = sentence_around(text, first)
         found = list(_DATE_MD.finditer(text, max(0, first - 400), end))
+        if not found:
+            later = _DATE_MD.search(text, end, end + 300)
+            found = [later] if later else []
         if found:
             month, day = int(found[-1].group(1)), int(found[-1].group(2))
             if 1 <= month <= 12 and 1 <= day <= 31:

@@ -54,10 +54,13 @@ def run(args: argparse.Namespace) -> int:
     except (QueryError, StoreError, OSError, ValueError) as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 1
-    if args.format == "table":
-        print(to_table(result, graph_prefixes(args.dir)))
-    else:
-        fmt = args.format if result.kind != "graph" else {"json": "jsonld"}.get(args.format, "turtle")
-        sys.stdout.buffer.write(serialize(result, fmt))
+    try:
+        if args.format == "table":
+            print(to_table(result, graph_prefixes(args.dir)))
+        else:
+            fmt = args.format if result.kind != "graph" else {"json": "jsonld"}.get(args.format, "turtle")
+            sys.stdout.buffer.write(serialize(result, fmt))
         sys.stdout.flush()
+    except BrokenPipeError:  # e.g. `kg query … | head`: the reader has seen enough
+        sys.stderr.close()
     return 0
