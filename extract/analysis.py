@@ -68,18 +68,40 @@ class Analysis:
         self._sentence_starts = [s for s, _ in self.sentences]
 
     # -- spans -----------------------------------------------------------------
+    # Mentions added with ``add`` never overlap, so they are kept sorted by start in
+    # ``_starts``/``_by_start`` and an overlap test is a binary search, not a scan.
     def taken(self, start: int, end: int, types: tuple[str, ...] | None = None) -> bool:
         """Does ``[start, end)`` overlap a mention already found (of those types)?"""
-        for m in self.mentions:
-            if m.start < end and start < m.end and (types is None or m.type in types):
+        starts = self.__dict__.setdefault("_starts", [])
+        by_start = self.__dict__.setdefault("_by_start", [])
+        i = bisect.bisect_left(starts, end) - 1
+        while i >= 0:
+            m = by_start[i]
+            if m.end <= start:
+                break
+            if types is None or m.type in types:
                 return True
+            i -= 1
         return False
 
     def add(self, mention: Mention) -> Mention | None:
         if mention.end <= mention.start or self.taken(mention.start, mention.end):
             return None
+        starts = self.__dict__.setdefault("_starts", [])
+        by_start = self.__dict__.setdefault("_by_start", [])
+        i = bisect.bisect_left(starts, mention.start)
+        starts.insert(i, mention.start)
+        by_start.insert(i, mention)
         self.mentions.append(mention)
         return mention
+
+    def mentions_between(self, start: int, end: int) -> list[Mention]:
+        """Entity mentions starting in ``[start, end)``, in text order."""
+        starts = self.__dict__.setdefault("_starts", [])
+        by_start = self.__dict__.setdefault("_by_start", [])
+        i = bisect.bisect_left(starts, start)
+        j = bisect.bisect_left(starts, end)
+        return [m for m in by_start[i:j] if not m.type.startswith("_")]
 
     def sentence_of(self, pos: int) -> tuple[int, int]:
         i = bisect.bisect_right(self._sentence_starts, pos) - 1

@@ -183,6 +183,11 @@ def _names_at(text: str, pos: int, end: int, stop_words: list[str], enders: str 
     return out
 
 
+@lru_cache(maxsize=64)
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
 def find_editors(text: str, start: int = 0, end: int | None = None) -> list[tuple[str, tuple[int, int]]]:
     """Names after 责任编辑/编辑/审核/校对… followed by a colon."""
     end = len(text) if end is None else end
@@ -190,9 +195,7 @@ def find_editors(text: str, start: int = 0, end: int | None = None) -> list[tupl
     labels = c["editor_labels"]
     stops = labels + c["meta_labels"] + c["source_labels"] + c["reporter_roles"] + c["byline_words"]
     out = []
-    for m in re.finditer(rf"(?<![\u4e00-\u9fff])(?:{_alt(labels)})\s*[:：]\s*", text[:end]):
-        if m.start() < start:
-            continue
+    for m in _compiled(rf"(?<![\u4e00-\u9fff])(?:{_alt(labels)})\s*[:：]\s*").finditer(text, start, end):
         line_end = text.find("\n", m.end())
         line_end = end if line_end < 0 else min(line_end, end)
         for s, e in _names_at(text, m.end(), line_end, stops):
@@ -207,9 +210,7 @@ def find_authors(text: str, start: int = 0, end: int | None = None) -> list[tupl
     stops = c["editor_labels"] + c["meta_labels"] + c["source_labels"] + c["reporter_roles"] + c["byline_words"]
     out = []
     pat = rf"(?:(?<![\u4e00-\u9fff])(?:{_alt(c['author_labels'])})\s*[:：/]\s*|(?:{_alt(c['reporter_roles'])}){_SPACE}*)"
-    for m in re.finditer(pat, text[:end]):
-        if m.start() < start:
-            continue
+    for m in _compiled(pat).finditer(text, start, end):
         line_end = text.find("\n", m.end())
         line_end = end if line_end < 0 else min(line_end, end)
         # after a role (记者 X) the name must be closed by a space, bracket or another role, so

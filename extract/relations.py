@@ -90,8 +90,8 @@ class RelationFinder:
 
     def meeting_after(self, a: Analysis, pos: int, limit: int) -> Mention | None:
         """A meeting mention right after a cue (allowing 了, 在…, a few words)."""
-        for m in a.sorted_mentions():
-            if m.type == "Meeting" and pos <= m.start < limit and m.start - pos <= 30:
+        for m in a.mentions_between(pos, min(limit, pos + 31)):
+            if m.type == "Meeting":
                 between = a.text[pos:m.start]
                 if any(c in "，。；" for c in between):
                     return None
@@ -100,8 +100,8 @@ class RelationFinder:
 
     def meeting_before(self, a: Analysis, pos: int, floor: int) -> Mention | None:
         best = None
-        for m in a.sorted_mentions():
-            if m.type == "Meeting" and floor <= m.start and m.end <= pos:
+        for m in a.mentions_between(floor, pos):
+            if m.type == "Meeting" and m.end <= pos:
                 between = a.text[m.end:pos]
                 if not any(c in "，。；" for c in between) and len(between) <= 12:
                     best = m
@@ -150,7 +150,7 @@ class RelationFinder:
                 if any(sent.startswith(c) or sent.lstrip("，").startswith(c) for c in self.after_meeting) or "结束后" in sent[:12]:
                     current = None
                 cues = self.cues_in(a, ss, se)
-                ments = [m for m in a.entity_mentions() if ss <= m.start < se]
+                ments = a.mentions_between(ss, se)
                 # 1. meetings the sentence establishes
                 for m in ments:
                     if m.type != "Meeting" or m.role == "bare":
@@ -190,7 +190,8 @@ class RelationFinder:
                             full = a.entities[org.entity].name
                             pos = ss + m.start() + 2
                             mt = Mention(pos, pos + len(verb), "Meeting", verb, role="bare")
-                            a.mentions.append(mt)
+                            if a.add(mt) is None:
+                                a.mentions.append(mt)
                             current = self.new_meeting(a, full + verb + "会议", mt)
                             relate("convened", org.entity, current, ev)
                 # 2. predicate blocks
@@ -324,12 +325,12 @@ class RelationFinder:
                         j -= 1
                     lead = text[j:c.start]
                     if lead and (lead.startswith(("会议", "大会", "他", "她")) or any(
-                            m.type in ("Official", "Person") and j <= m.start < c.start for m in a.entity_mentions())):
+                            m.type in ("Official", "Person") for m in a.mentions_between(j, c.start))):
                         stop = j
                         break
         ev_of = a.sentence_of
-        for m in a.entity_mentions():
-            if not (start <= m.start < stop) or m.entity is None:
+        for m in a.mentions_between(start, stop):
+            if m.entity is None:
                 continue
             ent = a.entities[m.entity]
             if ent.type == "Policy":
