@@ -167,22 +167,40 @@ def test_type_relation_and_date_filters_hide_what_they_should(browser, views):
     page.context.close()
 
 
+def pixel(page, nid: int) -> tuple[int, int, int]:
+    """The canvas colour at the centre of node ``nid`` (what the user sees there)."""
+    return tuple(page.evaluate("""async nid => {
+        for (let i = 0; i < 2; i++) await new Promise(r => requestAnimationFrame(r));  // redraws land
+        const net = kgView.network, d = net.canvasToDOM(net.getPositions([nid])[nid]);
+        const c = document.querySelector('#mynetwork canvas'), r = window.devicePixelRatio || 1;
+        return Array.from(c.getContext('2d').getImageData(Math.round(d.x * r), Math.round(d.y * r), 1, 1).data.slice(0, 3));
+    }""", nid))
+
+
 def test_click_highlights_the_neighbourhood(browser, views):
     page, log = open_page(browser, views["whole"][0])
-    m1 = node_id(page, f"{BASE}meeting/m1")
-    x, y = node_dom_xy(page, m1)
+    ids = {k: node_id(page, f"{BASE}{k}") for k in ("meeting/m1", "official/wang", "official/li",
+                                                    "policy/p2", "organization/hq")}
+    red = pixel(page, ids["official/wang"])
+    assert red == pixel(page, ids["official/li"]) and red[0] > 150 and red[1] < 100  # both drawn red
+    x, y = node_dom_xy(page, ids["meeting/m1"])
     page.mouse.click(x, y)
-    assert page.evaluate("kgView.highlighted()") == m1
-    colours = page.evaluate("Object.fromEntries(kgView.nodes.get().map(n => [kgView.page.nodeInfo[n.id].iri, n.color]))")
-    near = {f"{BASE}{k}" for k in ("meeting/m1", "organization/hq", "official/wang", "official/chen",
-                                   "official/ouyang", "policy/p1")}
-    for iri, colour in colours.items():
-        assert (colour.startswith("#")) == (iri in near), (iri, colour)
+    assert page.evaluate("kgView.highlighted()") == ids["meeting/m1"]
+    shown = page.evaluate("kgView.highlightedSet()")
+    near = {node_id(page, f"{BASE}{k}") for k in ("meeting/m1", "organization/hq", "official/wang",
+                                                  "official/chen", "official/ouyang", "policy/p1")}
+    assert set(shown["nodes"]) == near and len(shown["edges"]) == 7
+    page.mouse.move(5, 5)
+    # a neighbour keeps its colour on screen; everything else is faded towards white
+    assert pixel(page, ids["official/wang"]) == red
+    faded = pixel(page, ids["official/li"])
+    assert min(faded) > 200, faded
+    assert min(pixel(page, ids["policy/p2"])) > 200
     assert "云岚市疫情防控工作指挥部调度会议" in page.inner_text("#kg-details")
     box = page.locator("#mynetwork").bounding_box()
     page.mouse.click(box["x"] + 5, box["y"] + 5)  # empty space clears
-    assert page.evaluate("kgView.highlighted()") is None
-    assert all(c.startswith("#") for c in page.evaluate("kgView.nodes.get().map(n => n.color)"))
+    assert page.evaluate("kgView.highlighted()") is None and page.evaluate("kgView.highlightedSet()") is None
+    assert pixel(page, ids["official/li"]) == red
     assert log.errors == []
     page.context.close()
 

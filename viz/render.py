@@ -34,7 +34,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 PYVIS_LIB = Path(pyvis.__file__).parent / "templates" / "lib"
 VIS_DIR = PYVIS_LIB / "vis-9.1.2"
 MAX_EVIDENCE = 5  # statements per edge carried into the page (the rest are counted)
-BIG = 1000  # above this many edges, hide edges while dragging/zooming to keep panning smooth
+BIG = 1000  # above this many nodes or edges: no edge labels or label outlines, no edges while dragging
 
 _ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
@@ -79,7 +79,13 @@ def _posts(posts: list[dict[str, Any]], articles: dict[str, dict[str, Any]]) -> 
 
 
 def page_data(G: nx.Graph, pos: dict[Hashable, tuple[float, float]]) -> dict[str, Any]:
-    """Everything the page needs, with nodes numbered 0..n-1 and edges 0..m-1 in G's order."""
+    """Everything the page needs, with nodes numbered 0..n-1 and edges 0..m-1 in G's order.
+
+    Big graphs get no edge labels: vis-network draws every edge label on every frame, on screen or
+    not (at 7,500 edges ~0.9 s a frame against ~0.1 s without); colour, legend and tooltip still
+    name each relation.
+    """
+    edge_labels = not _is_big(G.number_of_nodes(), G.number_of_edges())
     articles = G.graph.get("articles", {})
     art_index: dict[str, int] = {}
     art_list: list[dict[str, Any]] = []
@@ -102,7 +108,7 @@ def page_data(G: nx.Graph, pos: dict[Hashable, tuple[float, float]]) -> dict[str
                         if (d := _date(articles.get(a, {}).get("published")))})
         x, y = pos[v]
         vis_nodes.append({"id": ids[v], "label": data.get("label") or str(v), "shape": st["shape"],
-                          "color": st["color"], "baseColor": st["color"],
+                          "color": st["color"],
                           "size": node_size(degree[v]), "x": round(x, 1), "y": round(y, 1),
                           "kgType": t, "dates": dates})
         node_info.append({
@@ -127,8 +133,9 @@ def page_data(G: nx.Graph, pos: dict[Hashable, tuple[float, float]]) -> dict[str
         k = parallel[pair]
         parallel[pair] += 1
         color = edge_style(t)["color"]
-        e = {"id": len(vis_edges), "label": t if "weight" not in data else str(data["weight"]),
-             "color": color, "baseColor": color, "kgType": t, "dates": dates}
+        e = {"id": len(vis_edges), "color": color, "kgType": t, "dates": dates}
+        if edge_labels:
+            e["label"] = t if "weight" not in data else str(data["weight"])
         if k:  # parallel edges (e.g. attended + addressed) curve apart instead of overlapping
             e["smooth"] = {"enabled": True, "type": "curvedCW" if k % 2 else "curvedCCW",
                            "roundness": 0.15 * ((k + 1) // 2)}
@@ -174,16 +181,25 @@ def page_data(G: nx.Graph, pos: dict[Hashable, tuple[float, float]]) -> dict[str
     }
 
 
-def vis_options(directed: bool, n_edges: int) -> dict[str, Any]:
-    """vis-network options: no physics (positions are precomputed), CJK fonts, hover for tooltips."""
-    big = n_edges > BIG
+def _is_big(n_nodes: int, n_edges: int) -> bool:
+    return n_nodes > BIG or n_edges > BIG
+
+
+def vis_options(directed: bool, n_nodes: int, n_edges: int) -> dict[str, Any]:
+    """vis-network options: no physics (positions are precomputed), CJK fonts, hover for tooltips.
+
+    Big graphs lose the white outline behind labels: vis-network strokes every label it draws on
+    every frame, and at 5,000 nodes / 7,500 edges the outlines alone cost ~0.7 s a frame (measured
+    with bench/bench_viz.py's page: 0.85 s a frame with them, 0.09 s without).
+    """
+    big = _is_big(n_nodes, n_edges)
     return {
         "autoResize": True,
         "nodes": {"font": {"face": FONT_STACK, "size": 14, "color": "#222",
-                           "strokeWidth": 3, "strokeColor": "#ffffff"},
+                           "strokeWidth": 0 if big else 3, "strokeColor": "#ffffff"},
                   "borderWidth": 1, "scaling": {"label": {"drawThreshold": 6}}},
         "edges": {"font": {"face": FONT_STACK, "size": 10, "color": "#555", "align": "middle",
-                           "strokeWidth": 2, "strokeColor": "#ffffff"},
+                           "strokeWidth": 0 if big else 2, "strokeColor": "#ffffff"},
                   "smooth": False, "width": 1, "selectionWidth": 2,
                   "arrows": {"to": {"enabled": directed, "scaleFactor": 0.5}},
                   "scaling": {"label": {"drawThreshold": 6}}},
@@ -221,7 +237,7 @@ def render_html(G: nx.Graph, title: str | None = None, seed: int = 0) -> str:
         net.add_node(n.pop("id"), label=n.pop("label"), shape=n.pop("shape"), **n)
     for u, v, e in data["vis_edges"]:
         net.add_edge(u, v, **e)
-    net.options = vis_options(directed, len(data["vis_edges"]))
+    net.options = vis_options(directed, len(data["vis_nodes"]), len(data["vis_edges"]))
     net.templateEnv = _environment()
     net.templateEnv.globals["page"] = data["page"]
     net.path = "page.html"

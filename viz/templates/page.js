@@ -18,16 +18,12 @@
   var resultsEl = document.getElementById('kg-results');
   var tipEl = document.getElementById('kg-tip');
 
-  var DIM_NODE = 'rgba(190,190,190,0.35)';
-  var DIM_EDGE = 'rgba(200,200,200,0.25)';
   var hiddenTypes = new Set();
   var hiddenRels = new Set();
   var dateFrom = '';
   var dateTo = '';
   var visibleNodeIds = new Set(nodes.getIds());
   var highlighted = null;
-  var dimmedNodes = new Set();
-  var dimmedEdges = new Set();
 
   // ---- small DOM helpers: text only ----
   function el(tag, cls, text) {
@@ -96,34 +92,41 @@
   }
 
   // ---- neighbourhood highlight ----
-  function restyle(keepNodes, keepEdges) {
-    var nu = [], eu = [];
-    nodes.forEach(function (n) {
-      var dim = keepNodes !== null && !keepNodes.has(n.id);
-      if (dim === dimmedNodes.has(n.id)) return;
-      if (dim) dimmedNodes.add(n.id); else dimmedNodes.delete(n.id);
-      nu.push({ id: n.id, color: dim ? DIM_NODE : n.baseColor,
-                font: { color: dim ? 'rgba(150,150,150,0.5)' : '#222' } });
-    });
-    edges.forEach(function (e) {
-      var dim = keepEdges !== null && !keepEdges.has(e.id);
-      if (dim === dimmedEdges.has(e.id)) return;
-      if (dim) dimmedEdges.add(e.id); else dimmedEdges.delete(e.id);
-      eu.push({ id: e.id, color: dim ? DIM_EDGE : e.baseColor,
-                font: { color: dim ? 'rgba(150,150,150,0.3)' : '#555' } });
-    });
-    if (nu.length) nodes.update(nu);
-    if (eu.length) edges.update(eu);
+  // Drawn as an overlay after each frame: a translucent white layer over everything, then the
+  // node's edges and neighbours drawn again on top. No DataSet updates: restyling 5,000 nodes
+  // through vis-network costs seconds (every label is re-measured); this costs one redraw.
+  // Uses vis-network 9.1.2's per-item draw methods (pinned: the copy bundled with pyvis 0.3.2).
+  var hl = null;  // {nodes: [ids], edges: [ids]}
+  function requestRedraw() {  // one redraw on the next frame, shared with a focus() in the same turn
+    network.body.emitter.emit('_requestRedraw');
   }
   function highlight(id) {
     highlighted = id;
-    var keepNodes = new Set([id].concat(network.getConnectedNodes(id)));
-    var keepEdges = new Set(network.getConnectedEdges(id));
-    restyle(keepNodes, keepEdges);
+    hl = { nodes: [id].concat(network.getConnectedNodes(id)), edges: network.getConnectedEdges(id) };
+    requestRedraw();
   }
   function clearHighlight() {
     highlighted = null;
-    restyle(null, null);
+    hl = null;
+    requestRedraw();
+  }
+  function drawHighlight(ctx) {
+    if (!hl) return;
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.fillStyle = 'rgba(255,255,255,0.8)';
+    ctx.fillRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+    ctx.restore();
+    var body = network.body, labels = [];
+    hl.edges.forEach(function (id) { var e = body.edges[id]; if (e && e.connected) e.draw(ctx); });
+    hl.edges.forEach(function (id) { var e = body.edges[id]; if (e && e.connected) e.drawArrows(ctx); });
+    hl.nodes.forEach(function (id) {
+      var n = body.nodes[id];
+      if (!n) return;
+      var r = n.draw(ctx);
+      if (r && r.drawExternalLabel) labels.push(r.drawExternalLabel);
+    });
+    labels.forEach(function (f) { f(); });
   }
 
   // ---- tooltips and details, built as DOM ----
@@ -323,6 +326,7 @@
   // ---- the network ----
   var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, options);
 
+  network.on('afterDrawing', drawHighlight);
   network.on('click', function (p) {
     hideTip();
     if (p.nodes.length) {
@@ -363,7 +367,9 @@
     network: network, nodes: nodes, edges: edges, nodeView: nodeView, edgeView: edgeView, page: page,
     counts: counts, search: search, runSearch: runSearch, focusNode: focusNode,
     setTypeVisible: setTypeVisible, setRelationVisible: setRelationVisible, setDateRange: setDateRange,
-    highlighted: function () { return highlighted; }, readyAt: null
+    highlighted: function () { return highlighted; },
+    highlightedSet: function () { return hl ? { nodes: hl.nodes.slice(), edges: hl.edges.slice() } : null; },
+    readyAt: null
   };
   window.kgView = api;
   network.once('afterDrawing', function () {
