@@ -1,0 +1,216 @@
+"""Extraction in worker processes: the segmenter loaded once per worker, results in input order.
+
+    from kg.parallel import extract_parallel
+    for item in extract_parallel(["data/samples"], workers=2):   # plain dicts, input order
+        ...  # {"where", "line", "record": {...}, "text": "..."} or {"where", "line", "error": "..."}
+
+The unit of work is one input file (a ``.jsonl`` file is one task with all its lines). Workers are
+started with the ``spawn`` context (no fork of a parent that may hold threads or a loaded model),
+each runs :func:`_init_worker` once — which loads the segmenter and the component pipeline — and
+then extracts file after file. Results travel as plain data (record dicts and texts), never as
+``Document`` objects, and nothing is kept in a worker between files.
+
+Scripts that call this from their top level need the usual ``if __name__ == "__main__":`` guard
+(``spawn`` imports the main module in each worker).
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import resource
+import signal
+import sys
+import threading
+from typing import Any, Iterable, Iterator, Sequence
+
+Item = dict[str, Any]
+Task = tuple[int, str]            # (index, path)
+Result = tuple[int, list[Item], int, int]  # (index, items, worker pid, worker peak RSS in bytes)
+
+_extractor = None  # the worker's Extractor (one per process)
+_segmenter_name = "pkuseg"
+
+
+def peak_rss() -> int:
+    """This process's peak resident set size in bytes (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def get_extractor(segmenter: str = "pkuseg"):
+    """The process-wide Extractor (segmenter + pipeline), built on first use."""
+    global _extractor
+    if _extractor is None or _extractor.segmenter.name != segmenter:
+        from kg.pipeline import default_extractor
+
+        _extractor = default_extractor(segmenter)
+    return _extractor
+
+
+def _line_of(where: str, path: str) -> int | None:
+    if where.startswith(path + ":"):
+        tail = where[len(path) + 1:]
+        return int(tail) if tail.isdigit() else None
+    return None
+
+
+def extract_items(path: str, segmenter: str = "pkuseg") -> list[Item]:
+    """What one file gives, in file order: a record (with its article text) or an error per item.
+
+    The segmenter is loaded only if the file has an article (unreadable files need none).
+    """
+    from extract.read import ReadError, iter_path
+
+    items: list[Item] = []
+    for doc in iter_path(path):
+        if isinstance(doc, ReadError):
+            items.append({"line": _line_of(doc.path, path), "error": doc.reason})
+            continue
+        try:
+            record = get_extractor(segmenter).extract(doc)
+        except Exception as err:  # an extractor bug must not stop the batch (as kg.pipeline.iter_records)
+            items.append({"line": doc.line, "error": f"extraction failed: {type(err).__name__}: {err}"})
+            continue
+        items.append({"line": doc.line, "record": record.to_dict(), "text": doc.text})
+    return items
+
+
+# ------------------------------------------------------------------------------------ the pool
+
+_init_error: BaseException | None = None
+
+
+def _exit_with_parent() -> None:
+    """A worker whose parent was killed (kill -9) exits instead of waiting for tasks forever."""
+    parent = mp.parent_process()
+    if parent is not None:
+        parent.join()
+        os._exit(1)
+
+
+def _init_worker(segmenter: str) -> None:
+    """Once per worker: ignore Ctrl-C (the parent handles it and stops the pool), watch the parent,
+    load the model. A failure is kept and raised by the first task (a failing pool initializer
+    would make the pool restart workers forever)."""
+    global _segmenter_name, _init_error
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, daemon=True).start()
+    _segmenter_name = segmenter
+    try:
+        get_extractor(segmenter)
+    except BaseException as err:  # noqa: BLE001 - re-raised in the parent through _work
+        _init_error = err
+
+
+def _work(task: Task) -> Result:
+    if _init_error is not None:
+        raise _init_error
+    index, path = task
+    items = extract_items(path, _segmenter_name)
+    return index, items, os.getpid(), peak_rss()
+
+
+def ensure_model(segmenter: str = "pkuseg") -> None:
+    """Fetch (with a message) or refuse (ModelMissing) before workers start, not in each worker."""
+    if segmenter != "pkuseg":
+        return
+    from extract.model_store import ModelMissing, missing_message, spacy_pipeline_dir
+
+    if not (spacy_pipeline_dir() / "config.cfg").exists():
+        if os.environ.get("ZHENGWU_KG_NO_FETCH"):
+            raise ModelMissing(missing_message())
+        from extract.model_store import fetch_pkuseg_model
+
+        print("kg: the pkuseg model is not cached yet; fetching it once (see `kg setup`)", file=sys.stderr)
+        fetch_pkuseg_model()
+
+
+class ProcessPool:
+    """N spawned worker processes; :meth:`run` yields results as they finish (any order)."""
+
+    def __init__(self, workers: int, segmenter: str = "pkuseg") -> None:
+        self.workers = workers
+        self.segmenter = segmenter
+        self._pool = None
+
+    def __enter__(self) -> "ProcessPool":
+        ensure_model(self.segmenter)
+        ctx = mp.get_context("spawn")
+        self._pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(self.segmenter,))
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self._pool is not None:
+            if exc_type is None:
+                self._pool.close()
+            else:
+                self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[Result]:
+        assert self._pool is not None, "use ProcessPool as a context manager"
+        yield from self._pool.imap_unordered(_work, tasks, chunksize=1)
+
+
+class InProcess:
+    """The same interface in this process (``--workers 1``): no pool, no pickling."""
+
+    workers = 1
+
+    def __init__(self, segmenter: str = "pkuseg") -> None:
+        self.segmenter = segmenter
+
+    def __enter__(self) -> "InProcess":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[Result]:
+        for index, path in tasks:
+            yield index, extract_items(path, self.segmenter), os.getpid(), peak_rss()
+
+
+def executor(workers: int = 1, segmenter: str = "pkuseg"):
+    """``InProcess`` for one worker, else a ``ProcessPool`` of ``workers`` processes."""
+    return InProcess(segmenter) if workers <= 1 else ProcessPool(workers, segmenter)
+
+
+def in_order(results: Iterable[tuple[int, Any]], start: int = 0) -> Iterator[tuple[int, Any]]:
+    """Results that arrive in any order, given back by index (0, 1, 2 …) as soon as possible."""
+    pending: dict[int, Any] = {}
+    nxt = start
+    for index, value in results:
+        pending[index] = value
+        while nxt in pending:
+            yield nxt, pending.pop(nxt)
+            nxt += 1
+    for index in sorted(pending):  # indices that were skipped: give the rest in order
+        yield index, pending[index]
+
+
+def extract_parallel(paths: Sequence[str], workers: int = 2, segmenter: str = "pkuseg") -> Iterator[Item]:
+    """Every article (or error) under ``paths`` as plain dicts, in input order, extracted by
+    ``workers`` processes; the same items whatever ``workers`` is. Each dict has ``where`` (the
+    file, or ``file:line`` for jsonl) and either ``record`` + ``text`` or ``error``."""
+    from extract.read import ReadError, expand_paths
+
+    tasks: list[Task] = []
+    order: list[tuple[str, Any]] = []
+    for p in expand_paths(paths):
+        if isinstance(p, ReadError):
+            order.append(("error", {"where": p.path, "line": None, "error": p.reason}))
+        else:
+            order.append(("task", len(tasks)))
+            tasks.append((len(tasks), p))
+    with executor(workers, segmenter) as ex:
+        results = in_order(((i, items) for i, items, _pid, _rss in ex.run(tasks)))
+        for kind, value in order:
+            if kind == "error":
+                yield value
+                continue
+            index, items = next(results)
+            assert index == value
+            path = tasks[index][1]
+            for it in items:
+                yield {"where": f"{path}:{it['line']}" if it.get("line") else path, **it}
