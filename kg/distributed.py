@@ -1,0 +1,128 @@
+"""Extraction on a Dask distributed cluster (``kg build --dask ADDRESS|local``).
+
+    with DaskExecutor("local") as ex:                 # LocalCluster: 2 worker processes, 1 thread each
+        for index, items, pid, rss in ex.run(tasks):  # tasks: (index, path); results in any order
+            ...
+
+Each worker loads the segmenter once: :class:`ExtractorPlugin` (a ``WorkerPlugin``) builds the
+worker's extractor when the worker joins, and tasks reuse it (:func:`kg.parallel.get_extractor`
+is per process). The client reads each file and ships its *bytes* with the task, so workers need
+the zhengwu-kg package and the pkuseg model (``kg setup``, or ``$ZHENGWU_KG_CACHE`` on shared
+storage) but not the input files; a worker writes the bytes to a private temp file under the same
+name and extracts it. Tasks are submitted through a bounded window (a few per worker), so neither
+the client nor the scheduler holds the whole corpus. See docs/scale.md for real clusters.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from kg.parallel import Item, Result, Task, extract_items, get_extractor, peak_rss
+
+WINDOW_PER_WORKER = 4
+
+
+def _extract_bytes(name: str, data: bytes, segmenter: str) -> tuple[list[Item], int, int]:
+    """Runs on a worker: extract a file given as bytes (written to a temp file of the same name)."""
+    folder = tempfile.mkdtemp(prefix="kg-dask-")
+    try:
+        path = os.path.join(folder, os.path.basename(name) or "article.txt")
+        with open(path, "wb") as fh:
+            fh.write(data)
+        items = extract_items(path, segmenter)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return items, os.getpid(), peak_rss()
+
+
+def _plugin_class():
+    from distributed import WorkerPlugin
+
+    class ExtractorPlugin(WorkerPlugin):
+        """Loads the worker's extractor once, when the worker starts (or when registered)."""
+
+        name = "zhengwu-kg-extractor"
+
+        def __init__(self, segmenter: str = "pkuseg") -> None:
+            self.segmenter = segmenter
+
+        def setup(self, worker) -> None:
+            get_extractor(self.segmenter)
+
+    return ExtractorPlugin
+
+
+class DaskExecutor:
+    """A dask.distributed client: ``address`` of a running scheduler, or ``"local"`` for a
+    ``LocalCluster(n_workers, threads_per_worker=1, processes=True)`` on 127.0.0.1."""
+
+    def __init__(self, address: str = "local", segmenter: str = "pkuseg", n_workers: int = 2) -> None:
+        self.address = address
+        self.segmenter = segmenter
+        self.n_workers = n_workers
+        self.client = None
+        self.cluster = None
+
+    @property
+    def workers(self) -> int:
+        if self.client is None:
+            return self.n_workers
+        return max(1, len(self.client.scheduler_info().get("workers", {})))
+
+    def __enter__(self) -> "DaskExecutor":
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError as err:  # pragma: no cover - the 'scale' extra
+            raise RuntimeError("--dask needs dask.distributed: pip install 'zhengwu-kg[scale]'") from err
+        if self.address == "local":
+            from kg.parallel import ensure_model
+
+            ensure_model(self.segmenter)
+            self.cluster = LocalCluster(n_workers=self.n_workers, threads_per_worker=1, processes=True,
+                                        host="127.0.0.1", dashboard_address=None)
+            self.client = Client(self.cluster)
+        else:
+            self.client = Client(self.address, timeout="30s")
+        self.client.register_plugin(_plugin_class()(self.segmenter))
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.client is not None:
+            self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+        self.client = self.cluster = None
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[Result]:
+        from distributed import as_completed
+
+        assert self.client is not None, "use DaskExecutor as a context manager"
+        todo = iter(tasks)
+        window = WINDOW_PER_WORKER * self.workers
+        index_of = {}
+        ac = as_completed()
+
+        def submit_one() -> bool:
+            nxt = next(todo, None)
+            if nxt is None:
+                return False
+            index, path = nxt
+            data = Path(path).read_bytes()
+            fut = self.client.submit(_extract_bytes, path, data, self.segmenter, pure=False,
+                                     key=f"kg-extract-{index}-{os.getpid()}-{id(ac)}")
+            index_of[fut.key] = index
+            ac.add(fut)
+            return True
+
+        for _ in range(window):
+            if not submit_one():
+                break
+        for fut in ac:
+            items, pid, rss = fut.result()
+            index = index_of.pop(fut.key)
+            fut.release()
+            submit_one()
+            yield index, items, pid, rss
