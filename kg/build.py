@@ -134,6 +134,7 @@ WRITERS: list[tuple[str, Writer]] = [
     ("graph.trig", write_trig),
     ("store", write_store),
     ("graph.html", lambda out, path: __import__("viz.page").page.write_page(out.graph, path)),
+    ("nquads", lambda out, path: __import__("kg.shards").shards.write_nquads(out, path)),  # N-Quads parts
 ]
 
 
