@@ -26,6 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help=f"prefix of every entity IRI (default {DEFAULT_BASE_IRI})")
     p.add_argument("--records", metavar="FILE",
                    help="build from a records file written by `kg extract -o FILE` instead of extracting PATHs")
+    __import__("kg.scale").scale.add_arguments(p)  # --workers, --dask, --cache, --no-cache, --progress
     p.set_defaults(func=run)
 
 
@@ -56,9 +57,11 @@ def run(args: argparse.Namespace) -> int:
             if not args.paths:
                 _err("give article files or folders (or --records FILE)")
                 return 2
-            result = build(args.paths, args.out, base_iri=args.base_iri, on_error=_err)
+            from kg.scale import build_from_args, print_error  # parallel, incremental (kg/scale.py)
+
+            result = build_from_args(args, on_error=print_error)
     except (OSError, ValueError) as exc:
         _err(str(exc))
         return 1
-    print(f"{PROG}: {summary(result)} → {args.out}", file=sys.stderr)
+    print(__import__("kg.progress").progress.summary_text(result, PROG, args.out), file=sys.stderr)
     return 1 if result.errors else 0
