@@ -243,24 +243,56 @@ def test_injected_markup_is_shown_as_text_and_never_runs(browser, views):
     page.context.close()
 
 
-def test_sample_articles_build_page(browser, samples_build):
-    """The page `kg build data/samples` wrote, against the graph.json of the same build."""
+def _hub_official(g: Graph):
+    return max((n for n in g.nodes.values() if n.type == "Official"),
+               key=lambda n: (sum(1 for e in g.edges if n.iri in (e.source, e.target)), n.iri))
+
+
+@pytest.mark.parametrize("view", ["whole", "ego", "coattendance"])
+def test_sample_articles_pages(browser, samples_build, tmp_path, view):
+    """Pages of the sample articles: graph.html as `kg build data/samples` wrote it, and the ego and
+    co-attendance views through `kg viz`; checked against graph.json of the same build."""
     g = Graph.from_dict(json.loads((samples_build / "graph.json").read_text(encoding="utf-8")))
-    page, log = open_page(browser, samples_build / "graph.html")
+    hub = _hub_official(g)
+    if view == "whole":
+        path, G = samples_build / "graph.html", whole_view(g)
+        assert G.number_of_nodes() == len(g.nodes) and G.number_of_edges() == len(g.edges)
+    else:
+        path = tmp_path / f"{view}.html"
+        extra = ["--focus", hub.iri, "--depth", "1"] if view == "ego" else []
+        proc = subprocess.run([sys.executable, "-m", "kg.cli", "viz", str(samples_build), "-o", str(path),
+                               "--view", view, *extra], capture_output=True, text=True, cwd=ROOT, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        G = ego_view(g, hub.iri, depth=1) if view == "ego" else coattendance_view(g)
+    page, log = open_page(browser, path)
     assert log.outside == [] and log.errors == []
-    assert page.evaluate("kgView.counts()") == {"nodes": len(g.nodes), "edges": len(g.edges),
-                                                "visibleNodes": len(g.nodes), "visibleEdges": len(g.edges)}
-    official = max((n for n in g.nodes.values() if n.type == "Official"),
-                   key=lambda n: sum(1 for e in g.edges if n.iri in (e.source, e.target)))
-    page.fill("#kg-search", official.label)
+    assert page.evaluate("kgView.counts()") == {"nodes": G.number_of_nodes(), "edges": G.number_of_edges(),
+                                                "visibleNodes": G.number_of_nodes(),
+                                                "visibleEdges": G.number_of_edges()}
+    page.fill("#kg-search", hub.label)
     page.press("#kg-search", "Enter")
-    target = node_id(page, official.iri)
+    target = node_id(page, hub.iri)
     page.wait_for_function("id => kgView.network.getSelectedNodes()[0] === id", arg=target, timeout=5000)
-    assert official.label in page.inner_text("#kg-details")
-    page.click('input[data-kg-type="Organization"]')
-    assert "Organization" not in page.evaluate("kgView.nodeView.get().map(n => n.kgType)")
+    assert hub.label in page.inner_text("#kg-details")
+    hidden = "Organization" if view == "whole" else "Official"
+    page.click(f'input[data-kg-type="{hidden}"]')
+    assert hidden not in page.evaluate("kgView.nodeView.get().map(n => n.kgType)")
     page.click("#kg-reset")
-    shoot(page, "samples")
+    if view == "ego":  # show the focus with its details, as the page opens
+        page.evaluate("id => kgView.focusNode(id)", target)
+        page.evaluate("kgView.network.fit({animation: false})")
+    # the tooltip of the hub official: name, pinyin, titles with dates, the articles it comes from
+    page.mouse.move(*node_dom_xy(page, target))
+    page.wait_for_selector("#kg-tip:not([hidden])", timeout=5000)
+    tip = page.inner_text("#kg-tip")
+    assert hub.label in tip and (hub.pinyin or "") in tip
+    for post in hub.posts:
+        assert post.title in tip
+    assert g.articles[hub.articles[0]].title in tip
+    if hub.posts and hub.posts[0].date:
+        assert hub.posts[0].date in tip
+    shoot(page, f"samples-{view}")
+    assert log.errors == [] and log.outside == []
     page.context.close()
 
 

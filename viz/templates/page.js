@@ -357,6 +357,7 @@
     document.querySelectorAll('.kg-legend input').forEach(function (b) { b.checked = true; });
     document.getElementById('kg-search').value = '';
     resultsEl.replaceChildren();
+    detailsEl.textContent = 'Click a node or edge.';
     network.unselectAll();
     clearHighlight();
     setDateRange('', '');
