@@ -107,6 +107,12 @@ class Analysis:
         i = bisect.bisect_right(self._sentence_starts, pos) - 1
         return self.sentences[max(i, 0)] if self.sentences else (0, len(self.text))
 
+    def sentences_in(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Sentences starting in ``[start, end)``."""
+        i = bisect.bisect_left(self._sentence_starts, start)
+        j = bisect.bisect_left(self._sentence_starts, end)
+        return self.sentences[i:j]
+
     def paragraph_of(self, pos: int) -> tuple[int, int]:
         for s, e in self.paragraphs:
             if s <= pos < e or pos == e:

@@ -91,7 +91,7 @@ class OrganizationFinder:
         for start, end, suffix in all_matches(self.suffix_re, text):
             if not a.at_boundary(end) and text[end:end + 1] not in PUNCT:
                 continue
-            if a.taken(start, end) or any(text.startswith(v, start) or text[:end].endswith(v) for v in self.venues):
+            if a.taken(start, end) or any(text.startswith(v, start) or text.endswith(v, 0, end) for v in self.venues):
                 continue
             name_start = walk_left(a, start, max_len=24, allow_and=6 if suffix in self.and_joinable else 0)
             if text[end:end + 1] in "（(":

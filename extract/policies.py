@@ -89,6 +89,11 @@ class PolicyFinder:
                 for suffix in self.attach:
                     if len(suffix) >= 4 and m.name.endswith(suffix) and m.name != suffix:
                         names.add(suffix)
+        owners: dict[str, str] = {}
+        for m in a.mentions:
+            if m.type == "Policy":
+                for n in (m.name, *m.aliases):
+                    owners.setdefault(n, m.name)
         for name in sorted(names, key=len, reverse=True):
             if len(name) < 3:
                 continue
@@ -96,5 +101,5 @@ class PolicyFinder:
             while (i := text.find(name, pos)) >= 0:
                 pos = i + len(name)
                 if not a.taken(i, pos) and (a.at_boundary(i) or text[i - 1:i] in "“‘《"):
-                    owner = next((m for m in a.mentions if m.type == "Policy" and (m.name == name or name in m.aliases or m.name.endswith(name))), None)
-                    a.add(Mention(i, pos, "Policy", owner.name if owner else name, role="repeat"))
+                    owner = owners.get(name) or next((n for n in owners if n.endswith(name)), name)
+                    a.add(Mention(i, pos, "Policy", owner, role="repeat"))

@@ -144,7 +144,7 @@ class RelationFinder:
         for ps, pe in a.paragraphs:
             speaker: int | None = None
             speaker_type = ""
-            for ss, se in [s for s in a.sentences if ps <= s[0] < pe]:
+            for ss, se in a.sentences_in(ps, pe):
                 sent = a.text[ss:se]
                 ev = (ss, se)
                 if any(sent.startswith(c) or sent.lstrip("，").startswith(c) for c in self.after_meeting) or "结束后" in sent[:12]:

@@ -13,6 +13,7 @@ from functools import lru_cache
 from extract.model_store import ModelMissing, missing_message, spacy_pipeline_dir
 
 SEGMENTERS = ("pkuseg", "jieba", "char")
+CHUNK = 100_000  # characters per segmenter call within one very long line
 
 
 class Segmenter:
@@ -40,9 +41,21 @@ class Segmenter:
             self.nlp = Chinese.from_config({"nlp": {"tokenizer": {"segmenter": name}}})
 
     def tokens(self, text: str) -> list[tuple[int, int]]:
-        """``[start, end)`` of every token (whitespace tokens included)."""
-        doc = self.nlp.make_doc(text)
-        return [(t.idx, t.idx + len(t.text)) for t in doc]
+        """``[start, end)`` of every token (whitespace tokens included).
+
+        Long texts are segmented line by line (spaCy refuses texts over ``nlp.max_length``, and
+        no word crosses a line), so memory stays flat whatever the article's length.
+        """
+        out: list[tuple[int, int]] = []
+        pos = 0
+        for line in text.splitlines(keepends=True):
+            if line.strip():
+                for chunk_start in range(0, len(line), CHUNK):
+                    chunk = line[chunk_start:chunk_start + CHUNK]
+                    base = pos + chunk_start
+                    out.extend((base + t.idx, base + t.idx + len(t.text)) for t in self.nlp.make_doc(chunk))
+            pos += len(line)
+        return out
 
     def boundaries(self, text: str) -> set[int]:
         out = {0, len(text)}
