@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import logging
 import os
 import sys
 
@@ -60,6 +61,10 @@ def run_neo4j(args: argparse.Namespace) -> int:
 
     if args.batch_size < 1:
         return _fail("--batch-size must be at least 1")
+    # The driver logs each retry as a warning on stderr; the command reports one line instead.
+    driver_log = logging.getLogger("neo4j")
+    driver_log.addHandler(logging.NullHandler())
+    driver_log.propagate = False
     try:
         model = build_model(read_graph(args.dir))
     except (GraphFileError, GraphModelError) as exc:

@@ -63,6 +63,7 @@ public final class Main {
                 .setConfig(GraphDatabaseSettings.pagecache_memory, pagecache)
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
                 .setConfig(GraphDatabaseSettings.preallocate_store_files, false)
+                .setConfig(GraphDatabaseSettings.udc_enabled, false)
                 .build();
         AtomicBoolean stopped = new AtomicBoolean(false);
         Runnable stop = () -> {
@@ -72,19 +73,25 @@ public final class Main {
         };
         Runtime.getRuntime().addShutdownHook(new Thread(stop, "neo4j-shutdown"));
 
-        // Embedded access bypasses auth: set the neo4j user's password so Bolt clients must use it.
-        dbms.database("system").executeTransactionally(
-                "ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED", Map.of("pw", password));
-
-        GraphDatabaseAPI db = (GraphDatabaseAPI) dbms.database("neo4j");
-        HostnamePort bound = db.getDependencyResolver()
-                .resolveDependency(ConnectorPortRegister.class)
-                .getLocalAddress(ConnectorType.BOLT);
-        String uri = "bolt://127.0.0.1:" + bound.getPort();
-        if (uriFile != null) {
-            Path tmp = uriFile.resolveSibling(uriFile.getFileName() + ".tmp");
-            Files.writeString(tmp, uri + "\n", StandardCharsets.UTF_8);
-            Files.move(tmp, uriFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        String uri;
+        try {
+            setPassword(dbms, password);
+            GraphDatabaseAPI db = (GraphDatabaseAPI) dbms.database("neo4j");
+            HostnamePort bound = db.getDependencyResolver()
+                    .resolveDependency(ConnectorPortRegister.class)
+                    .getLocalAddress(ConnectorType.BOLT);
+            uri = "bolt://127.0.0.1:" + bound.getPort();
+            if (uriFile != null) {
+                Path tmp = uriFile.resolveSibling(uriFile.getFileName() + ".tmp");
+                Files.writeString(tmp, uri + "\n", StandardCharsets.UTF_8);
+                Files.move(tmp, uriFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (Exception e) {
+            // The DBMS's own threads would keep the JVM alive: stop it and exit with the reason.
+            System.err.println("neo4j-test-server: start-up failed: " + e);
+            stop.run();
+            System.exit(1);
+            return;
         }
         System.out.println("NEO4J_BOLT_URI=" + uri);
         System.out.flush();
@@ -92,6 +99,20 @@ public final class Main {
         waitForStdinClose(System.in);
         stop.run();
         System.exit(0);
+    }
+
+    /** Embedded access bypasses auth: set the neo4j user's password so Bolt clients must use it. */
+    private static void setPassword(DatabaseManagementService dbms, String password) {
+        try {
+            dbms.database("system").executeTransactionally(
+                    "ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED", Map.of("pw", password));
+        } catch (RuntimeException e) {
+            // Reopening a store with the same password: Neo4j refuses a "change" to the same value.
+            if (String.valueOf(e.getMessage()).contains("cannot be the same")) {
+                return;
+            }
+            throw e;
+        }
     }
 
     private static void waitForStdinClose(InputStream in) {
