@@ -171,3 +171,27 @@ def test_cli_errors_are_one_clear_line(tmp_path, capsys, args, message):
     assert status != 0
     assert message in err and err.startswith("kg viz:") and len(err.splitlines()) == 1
     assert not (tmp_path / "o.html").exists()
+
+
+def test_heading_with_hostile_focus_is_escaped():
+    """The ego view's heading names the focus: it goes through HTML escaping, not into markup."""
+    from viz.views import ego_view
+    from viz_support import BASE
+
+    html = render_html(ego_view(sample_graph(), f"{BASE}policy/p2", depth=1))
+    assert "<script>window.__pwned" not in html
+    doc = Collect()
+    doc.feed(html)
+    assert sum(1 for t, _ in doc.tags if t == "script") == 6  # nothing injected
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert "&lt;script&gt;" in title
+
+
+def test_empty_graph_renders():
+    from kg.graph import Graph
+
+    html = render_html(whole_view(Graph(base_iri="https://example.org/")))
+    doc = Collect()
+    doc.feed(html)
+    assert json.loads(doc.scripts["kg-nodes"]) == [] and json.loads(doc.scripts["kg-edges"]) == []
+    assert json.loads(doc.scripts["kg-page"])["dateRange"] is None
