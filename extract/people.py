@@ -21,6 +21,10 @@ TITLE_STOP_CHARS = PUNCT | set("0123456789")
 # the last character of an organisation or place word; a "name" ending in one is not a name
 NOT_NAME_END = set("委部局会组办院厅府区县市省州镇乡村处科室队站所社团协联党")
 MAX_TITLE = 26
+NOT_AFTER_POST = set("会台团处室")
+LONE_FUNCTION_CHARS = set("会要在副前后上下中内外等将把被让向对由为是有了的也还又都就和及与或并从到")
+LIST_SEPARATORS = ("、", "以及", "和", "及", "与")
+LIST_ENDERS = ("等", "出席", "参加", "列席", "分别", "先后", "陪同", "一同", "同志", "在", "也")
 SPLIT_OFF = set("等和及与在为说就对向将把被到也还又已并则率同")
 
 
@@ -72,7 +76,10 @@ class PeopleFinder:
     name = "people"
 
     def __init__(self, lex: Lexicons) -> None:
+        from extract.places import divisions
+
         self.rules = PeopleRules.from_lexicons(lex)
+        self.divisions = {n for n, full in divisions().items() if n == full}
 
     def __call__(self, a: Analysis) -> Analysis:
         self.find_byline_persons(a)
@@ -105,7 +112,7 @@ class PeopleFinder:
         elif text[pos:pos + 1] in self.rules.surnames:
             surname_len = 1
         if not surname_len:
-            return None
+            return self.transliterated_at(a, pos) if strict else None
         candidates = []
         for given in (2, 1):
             end = pos + surname_len + given
@@ -124,25 +131,61 @@ class PeopleFinder:
                 continue  # 欧阳军|等: the segmenter split a function character off
             candidates.append((a.at_boundary(end), given == 2, end))
         if not candidates:
-            return None
+            return self.transliterated_at(a, pos) if strict else None
         candidates.sort(reverse=True)
         best = candidates[0]
         if strict and not best[0] and len(candidates) > 1:
             return candidates[0][2]
         return best[2]
 
-    def name_list_at(self, a: Analysis, pos: int) -> list[tuple[int, int]]:
+    def transliterated_at(self, a: Analysis, pos: int) -> int | None:
+        """额尔敦巴雅尔, 斯琴塔娜: a Mongolian or Tibetan name written without ·, where a title or
+        group label already says a name follows: 2–6 characters up to a word end and a follower,
+        made of no common word, post or organisation ending."""
+        from extract.spans import token_start
+        from extract.wordlist import freq_of, tag_of
+
+        text = a.text
+        for end in range(pos + 2, min(len(text), pos + 6) + 1):
+            piece = text[pos:end]
+            if not all(HAN.match(c) for c in piece):
+                return None
+            if not (a.at_boundary(end) and self.follower_at(text, end)):
+                continue
+            if piece[-1] in NOT_NAME_END or self.rules.post_re.search(piece) or is_common_word(piece):
+                return None
+            j = end
+            while j > pos:
+                t0 = max(token_start(a, j, pos), pos)
+                token = text[t0:j]
+                if len(token) == 1 and token in LONE_FUNCTION_CHARS:
+                    return None
+                tag = tag_of(token) or ""
+                if len(token) >= 2 and freq_of(token) >= 300 and not tag.startswith(("nr", "ns", "nz")):
+                    return None
+                j = t0
+            return end
+        return None
+
+    def name_list_at(self, a: Analysis, pos: int, loose: bool = True) -> list[tuple[int, int]]:
         """``NAME(、NAME)*`` starting at pos (the list stops before an item that is a title)."""
         out = []
-        end = self.name_at(a, pos)
+        text = a.text
+        end = self.name_at(a, pos, strict=loose)
         while end is not None:
             out.append((pos, end))
-            if end < len(a.text) and a.text[end] in "、" and not self.title_chain_at(a, end + 1):
-                pos = end + 1
-                end = self.name_at(a, pos)
-            else:
+            sep = next((w for w in LIST_SEPARATORS if text.startswith(w, end)), None)
+            if sep is None or self.title_chain_at(a, end + len(sep)):
                 break
+            nxt = end + len(sep)
+            nend = self.name_at(a, nxt, strict=loose)
+            if nend is None or sep != "、" and not self._ends_list(text, nend):
+                break  # 和/及 join names only inside a list that ends like one (…等出席)
+            pos, end = nxt, nend
         return out
+
+    def _ends_list(self, text: str, end: int) -> bool:
+        return end >= len(text) or text[end] in PUNCT or text.startswith(LIST_ENDERS, end)
 
     # -- titles ----------------------------------------------------------------
     def title_start(self, a: Analysis, post_start: int, floor: int) -> int:
@@ -158,6 +201,8 @@ class PeopleFinder:
             while tstart > floor and not a.at_boundary(tstart):
                 tstart -= 1
             token = text[tstart:pos]
+            if a.taken(tstart, pos, ("Official", "Person")):
+                break  # another person's name: 游建中和县政协副主席程雯
             if token in self.rules.title_stop_tokens or any(
                     token.endswith(s) and len(token) > len(s) and s in ("受", "由", "是", "在", "陪同")
                     for s in self.rules.title_stop_tokens):
@@ -165,6 +210,16 @@ class PeopleFinder:
             if len(token) == 1 and token not in "省市县区州盟旗乡镇村副代委部局厅办组党":
                 break
             pos = tstart
+        # a conjunction glued to the title's first word by the segmenter (和|县政协 read as 和县)
+        if pos > 0 and text[pos] in "和及与" and a.taken(pos - 3 if pos >= 3 else 0, pos, ("Official",)):
+            pos += 1
+        # a division name cut by the walk (东|乌珠穆沁旗委): take it whole
+        for k in range(1, 4):
+            if pos - k < floor or text[pos - k] in TITLE_STOP_CHARS:
+                break
+            if any(text[pos - k:pos + j] in self.divisions for j in range(1, 8)):
+                pos -= k
+                break
         return pos
 
     def titles_ending_at(self, a: Analysis, end: int) -> list[tuple[int, int]]:
@@ -199,6 +254,8 @@ class PeopleFinder:
         for m in self.rules.post_re.finditer(text, pos, min(len(text), pos + MAX_TITLE)):
             if any(c in "，。；、" for c in text[pos:m.start()]):
                 return False
+            if text[m.end():m.end() + 1] in NOT_AFTER_POST:
+                continue
             if self.name_at(a, m.end()) is not None:
                 return True
             if m.end() < len(text) and text[m.end()] == "、":
@@ -209,8 +266,8 @@ class PeopleFinder:
     def find_titled_officials(self, a: Analysis) -> None:
         text = a.text
         for m in self.rules.post_re.finditer(text):
-            if a.taken(m.start(), m.end()):
-                continue
+            if a.taken(m.start(), m.end()) or text[m.end():m.end() + 1] in NOT_AFTER_POST:
+                continue  # 委员会, 主席台, 主席团, 书记处: the post is part of a longer word
             names = self.name_list_at(a, m.end())
             if not names:
                 continue
@@ -300,7 +357,7 @@ class PeopleFinder:
             start = 0
             while (i := text.find(role, start)) >= 0:
                 start = i + len(role)
-                for s, e in self.name_list_at(a, start):
+                for s, e in self.name_list_at(a, start, loose=False):
                     if not a.taken(s, e) and not is_common_word(text[s:e]):
                         a.add(Mention(s, e, "Person", text[s:e], role="role", lead=i))
 
