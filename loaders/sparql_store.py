@@ -110,15 +110,66 @@ def substitutions(params: Mapping[str, Any] | None) -> dict[ox.Variable, Any]:
     return out
 
 
+def _where_brace(query: str) -> int | None:
+    """Index just after the ``{`` opening the top-level WHERE group (outside comments, strings and
+    IRIs), or None. ``SELECT * { … }`` without the keyword counts too; a CONSTRUCT template does not."""
+    i, n = 0, len(query)
+    last_word = ""
+    form = None
+    while i < n:
+        c = query[i]
+        if c == "#":
+            j = query.find("\n", i)
+            i = n if j < 0 else j + 1
+            continue
+        if c in "\"'":
+            quote = query[i:i + 3] if query[i:i + 3] in ('"""', "'''") else c
+            j = i + len(quote)
+            while j < n and query[j:j + len(quote)] != quote:
+                j += 2 if query[j] == "\\" else 1
+            i = j + len(quote)
+            continue
+        if c == "<" and re.match(r"<[^<>\"{}|^`\\\s]*>", query[i:]):
+            i = query.index(">", i) + 1
+            continue
+        if c.isalpha():
+            m = re.match(r"[A-Za-z_]+", query[i:])
+            last_word = m.group(0).upper()
+            if form is None and last_word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+                form = last_word
+            i += len(m.group(0))
+            continue
+        if c == "{":
+            if last_word == "WHERE" or form in ("SELECT", "ASK"):
+                return i + 1
+            if form == "CONSTRUCT":  # skip the template to its WHERE group
+                depth, i = 1, i + 1
+                while i < n and depth:
+                    depth += {"{": 1, "}": -1}.get(query[i], 0)
+                    i += 1
+                last_word = ""
+                continue
+            return None
+        if not c.isspace() and c not in "?$*()":
+            last_word = ""
+        i += 1
+    return None
+
+
 def with_values(query: str, params: Mapping[str, Any] | None) -> str:
-    """The query with a trailing ``VALUES (?a ?b) { (t1 t2) }`` holding ``params``, each value written
-    by the RDF term serializer (escaped) — for clients that can only send query text."""
+    """The query with ``VALUES (?a ?b) { (t1 t2) }`` holding ``params`` — at the start of the WHERE
+    group, so the engine starts from the bound values (a trailing VALUES clause when there is no
+    such group). Each value is written by the RDF term serializer (escaped), never pasted as text."""
     subs = substitutions(params)
     if not subs:
         return query
     names = " ".join(f"?{v.value}" for v in subs)
     terms = " ".join(str(t) for t in subs.values())
-    return f"{query.rstrip()}\nVALUES ({names}) {{ ({terms}) }}\n"
+    values = f"VALUES ({names}) {{ ({terms}) }}"
+    at = _where_brace(query)
+    if at is None:
+        return f"{query.rstrip()}\n{values}\n"
+    return f"{query[:at]}\n  {values}\n{query[at:]}"
 
 
 # --------------------------------------------------------------------------------------- running

@@ -10,7 +10,7 @@ sample texts (data/samples/*.txt|html|jsonl; their README summarises them):
 - 云岚's 市委常委会 meeting of 3月13日 directs 市发改委 and 市自然资源和规划局 (市纪委监委 is directed by
   周启明, not by the meeting); 泽川's of 12月20日 directs 市发改委 and 市民政局.
 - Convened: 云岚市委常委会 (2023-03-13), 泽川市委 and 泽川市政府 (2023-11-07), 泽川市委常委会
-  (2024-12-20), 泽川市防汛抗旱指挥部 (2025-05-14), 云岚市委理论学习中心组 (2024-06-21).
+  (2024-12-20), 泽川市防汛抗旱指挥部 (2025-05-14), 云岚市委理论学习中心组 (6月20日, reported 2024-06-21).
 """
 from __future__ import annotations
 
@@ -104,7 +104,7 @@ def test_meetings_an_organisation_convened(build):
     convened = {(r["orgName"], r.get("date", "")) for r in rows(build, "meetings-convened-by-org")}
     assert {("云岚市委常委会", "2023-03-13"), ("泽川市委", "2023-11-07"), ("泽川市政府", "2023-11-07"),
             ("泽川市委常委会", "2024-12-20"), ("泽川市防汛抗旱指挥部", "2025-05-14"),
-            ("云岚市委理论学习中心组", "2024-06-21")} <= convened
+            ("云岚市委理论学习中心组", "2024-06-20")} <= convened
     hq = rows(build, "meetings-convened-by-org", orgName="泽川市防汛抗旱指挥部")
     assert [(r["date"], r["meetingName"]) for r in hq] == [("2025-05-14", "泽川全市防汛抗旱工作会议")]
 
