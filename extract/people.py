@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from extract.analysis import PUNCT, Analysis, Mention
 from extract.lexicons import Lexicons, longest_first
-from extract.wordlist import is_common_word, is_function_word
+from extract.wordlist import is_common_word, is_function_word, verb_like
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 MINORITY = re.compile(r"[\u4e00-\u9fff]{1,8}(?:·[\u4e00-\u9fff]{1,8}){1,3}")
@@ -40,6 +40,7 @@ class PeopleRules:
     title_stop_tokens: set[str]
     compound_surnames: set[str]
     surnames: set[str]
+    generic_roles: set[str]
 
     def __post_init__(self) -> None:
         self.follower_re = re.compile("|".join(map(re.escape, self.followers)))
@@ -65,6 +66,7 @@ class PeopleRules:
                 "给", "跟", "随", "等", "了", "的", "会上", "会后", "同志", "看望", "会见", "慰问",
                 "听取", "出席", "参加", "主持", "列席", "讲话", "强调", "指出", "要求", "并", "就", "原",
                 "前", "新任", "一行", "又", "也", "还", "贯彻", "落实", "学习", "深入", "精神"},
+            generic_roles=set(lex.persons.get("generic_roles", [])),
             compound_surnames={s for s in surn if len(s) == 2},
             surnames={s for s in surn if len(s) == 1},
         )
@@ -91,10 +93,18 @@ class PeopleFinder:
         return a
 
     # -- names -----------------------------------------------------------------
-    def follower_at(self, text: str, pos: int) -> bool:
+    def follower_at(self, text: str, pos: int, a: Analysis | None = None) -> bool:
+        """What may follow a name: punctuation, a cue word, or (given the analysis) a verb."""
         if pos >= len(text) or text[pos] in PUNCT:
             return True
-        return self.rules.follower_re.match(text, pos) is not None
+        if self.rules.follower_re.match(text, pos) is not None:
+            return True
+        if a is not None and a.at_boundary(pos):
+            end = pos + 1
+            while end < len(text) and not a.at_boundary(end):
+                end += 1
+            return verb_like(text[pos:end])
+        return False
 
     def name_at(self, a: Analysis, pos: int, strict: bool = True) -> int | None:
         """End of a personal name starting at ``pos``, or None."""
@@ -123,7 +133,7 @@ class PeopleFinder:
                 continue
             if any(piece.endswith(p) for p in self.rules.posts):
                 continue
-            if not self.follower_at(text, end):
+            if not self.follower_at(text, end, a):
                 continue
             if is_function_word(piece) or self.rules.long_follower_re.match(text, pos):
                 continue  # 强调, 出席: a cue word, not a name
@@ -357,7 +367,7 @@ class PeopleFinder:
             start = 0
             while (i := text.find(role, start)) >= 0:
                 start = i + len(role)
-                for s, e in self.name_list_at(a, start, loose=False):
+                for s, e in self.name_list_at(a, start, loose=role not in self.rules.generic_roles):
                     if not a.taken(s, e) and not is_common_word(text[s:e]):
                         a.add(Mention(s, e, "Person", text[s:e], role="role", lead=i))
 

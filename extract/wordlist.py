@@ -52,3 +52,9 @@ def is_function_word(s: str) -> bool:
     """A verb, adverb, preposition, conjunction… : such a word does not open a name."""
     tag = tag_of(s)
     return bool(tag) and tag in FUNCTION_TAGS and freq_of(s) >= 50
+
+
+def verb_like(s: str) -> bool:
+    """A verb or preposition (交谈, 分享, 了解, 向): what often follows a person's name."""
+    entry = _words().get(s)
+    return bool(entry) and entry[1] in ("v", "vn", "vd", "p") and entry[0] >= 50
