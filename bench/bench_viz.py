@@ -105,7 +105,7 @@ def run(sizes: list[int], runs: int) -> list[dict]:
     return rows
 
 
-def table(rows: list[dict], runs: int) -> str:
+def table(rows: list[dict], runs: int, load: tuple[float, float]) -> str:
     base = rows[0]
     lines = [
         "## Viz",
@@ -113,7 +113,8 @@ def table(rows: list[dict], runs: int) -> str:
         f"Time-to-interactive of `kg viz` pages (whole-graph view of synthetic graphs, "
         f"`bench/bench_viz.py --runs {runs}`, median of {runs} fresh page loads each, headless Debian "
         f"Chromium via Playwright, network blocked; {platform.machine()}, {os.cpu_count()} cores shared "
-        f"with other work; {time.strftime('%Y-%m-%d')}).",
+        f"with other work, load average {load[0]:.1f} before / {load[1]:.1f} after; "
+        f"{time.strftime('%Y-%m-%d')}).",
         "",
         "| nodes | edges | page MB | render (Python) s | first frame ms | search ms | filter ms "
         "| interactive ms (max) | vs smallest |",
@@ -160,8 +161,9 @@ def main() -> int:
     ap.add_argument("--sizes", type=int, nargs="+", default=[500, 5000])
     ap.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     args = ap.parse_args()
+    before = os.getloadavg()[0]
     rows = run(sorted(args.sizes), args.runs)
-    text = table(rows, args.runs)
+    text = table(rows, args.runs, (before, os.getloadavg()[0]))
     print(text)
     if not args.no_write:
         write_section(text)
