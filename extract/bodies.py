@@ -12,9 +12,10 @@ import re
 
 from extract.analysis import PUNCT, Analysis, Mention
 from extract.lexicons import Lexicons, longest_first
-from extract.spans import all_matches, walk_left
-from extract.wordlist import is_common_word
+from extract.spans import all_matches, trim_left, walk_left
+from extract.wordlist import is_common_word, is_function_word
 
+ORDINAL_GAP = re.compile(r"[第0-9一二三四五六七八九十百零〇两次届年]+")
 MEETING_STOPS = frozenset({"精神", "期间", "结束后", "上", "前", "后", "中"})
 
 
@@ -30,6 +31,8 @@ class MeetingFinder:
         self.bare = set(m["bare_references"])
         self.not_names = set(m["not_names"])
         self.event_verbs = longest_first(m["event_verbs"])
+        self.determiners = longest_first(m.get("determiners", []))
+        self.not_followed_by = tuple(longest_first(m.get("not_followed_by", [])))
 
     def __call__(self, a: Analysis) -> Analysis:
         text = a.text
@@ -39,14 +42,17 @@ class MeetingFinder:
         for m in matches:
             if not any(m[0] < c[1] and c[0] < m[1] for c in chosen):
                 chosen.append(m)
+        # 人民代表大会|第四次|会议: a kind followed by an ordinal and another kind is part of its name
+        chosen = [m for m in chosen if not any(
+            c[0] >= m[1] and c[0] - m[1] <= 8 and ORDINAL_GAP.fullmatch(text[m[1]:c[0]]) for c in chosen)]
         for start, end, kind in sorted(chosen):
             if kind == "会议精神":
                 end -= 2
                 kind = "会议"
             if a.taken(start, end) or not a.at_boundary(end) and text[end:end + 1] not in PUNCT:
                 continue
-            if text.startswith(("中心", "室", "厅"), end):  # 会议中心, 会议室 are places
-                continue
+            if text.startswith(self.not_followed_by, end) and not text.startswith(("精神",), end):
+                continue  # 会议中心, 联席会议办公室, 联席会议召集人: part of another name
             name_start = walk_left(a, start, max_len=30, allow_quotes=True)
             name = text[name_start:end]
             before = text[name_start - 1:name_start]
@@ -54,8 +60,14 @@ class MeetingFinder:
                 continue  # a fragment of a longer description (…感染的肺炎疫情防控工作会议)
             if before == "、" and len(name) - len(kind) == 1 and name[0] in "省市县区":
                 name_start = start  # 省、市会议: a coordination, not a name
-            if name in self.not_names or text[max(0, name_start - 2):name_start] in ("这次", "本次", "此次"):
+            det = next((d for d in self.determiners if name.startswith(d) or text.endswith(d, 0, name_start)), None)
+            if name in self.not_names or det:
                 a.add(Mention(start, end, "Meeting", kind, role="bare"))
+                continue  # 本次大会, 此次座谈会: the meeting in context
+            if re.match(r"(召开|举行)", text[end:end + 2]) and self.kind_re.search(text, end + 2, min(len(text), end + 24)) \
+                    and not any(c in "，。；" for c in text[end:end + 6]):
+                # 市…联席会议召开全体会议: a standing body that holds meetings, not a meeting
+                a.add(Mention(name_start, end, "Organization", name, role="body-named-meeting"))
                 continue
             if name_start == start or name == kind:
                 a.add(Mention(start, end, "Meeting", kind, role="bare"))
@@ -93,14 +105,18 @@ class OrganizationFinder:
                 continue
             if a.taken(start, end) or any(text.startswith(v, start) or text.endswith(v, 0, end) for v in self.venues):
                 continue
+            if len(suffix) == 1 and is_common_word(text[start:end + 1]) and not is_function_word(text[end:end + 1]):
+                continue  # 办好, 局面, 部署: the suffix character starts another word (not 局|要)
             name_start = walk_left(a, start, max_len=24, allow_and=6 if suffix in self.and_joinable else 0)
             if text[end:end + 1] in "（(":
                 close = text.find("）", end, end + 8)
                 inner = text[end + 1:close] if close > 0 else ""
                 if inner and self.suffix_re.search(inner) and not any(c in PUNCT for c in inner):
                     end = close + 1  # 市疫情防控工作领导小组（指挥部）
-            while name_start < start and a.taken(name_start, end):
-                name_start += 1  # an official's name may sit just left
+            if a.taken(name_start, end):
+                while name_start < start and a.taken(name_start, end):
+                    name_start += 1  # an official's name may sit just left
+                name_start = trim_left(a, name_start, start)
             name = text[name_start:end]
             if a.taken(name_start, end) or not self.acceptable(name, suffix):
                 continue
@@ -109,8 +125,8 @@ class OrganizationFinder:
             pos = 0
             while (i := text.find(word, pos)) >= 0:
                 pos = i + len(word)
-                if text.startswith(("书记", "常委", "副书记"), pos):
-                    continue
+                if text.startswith(("书记", "常委", "副书记", "会议中心", "会议室", "礼堂", "大厦", "宾馆", "机关", "代表"), pos):
+                    continue  # 市委书记 (a title), 市人大会议中心 (a venue)
                 if not a.at_boundary(pos) and text[pos:pos + 1] not in PUNCT:
                     continue
                 j = walk_left(a, i, max_len=8)
@@ -124,6 +140,8 @@ class OrganizationFinder:
         return a
 
     def acceptable(self, name: str, suffix: str) -> bool:
+        if any(name.endswith(p) for p in ("常委", "委员", "主任", "书记", "主席")):
+            return False  # a title, not a body (盟委常委)
         if len(name) <= len(suffix) and suffix not in ("党中央", "国务院"):
             return False
         if name in self.not_org or any(name.endswith(w) for w in self.not_org if len(w) >= 2 and w.startswith(("干", "全", "内", "格", "布", "大"))):
@@ -135,7 +153,8 @@ class OrganizationFinder:
         if suffix in self.single or len(suffix) == 1:
             head = name[: len(name) - len(suffix)]
             if not (any(head.startswith(p) for p in self.admin_prefixes)
-                    or any(head[:n] in self.places for n in range(2, min(len(head), 9) + 1))):
+                    or any(head[:n] in self.places for n in range(2, min(len(head), 9) + 1))
+                    or re.search(r"^[^和与及]{2,6}?(街道|镇|苏木)", head)):
                 return False
         return True
 

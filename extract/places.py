@@ -18,9 +18,9 @@ from extract.wordlist import _words, is_common_word, is_function_word
 
 SHORTEN = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市", "地区", "盟",
            "自治州", "自治县", "自治旗", "县", "区", "旗", "林区")
-LOCAL_SUFFIX = re.compile(r"[\u4e00-\u9fff]{1,3}(?:镇|乡|街道|村)")
-GEO_SUFFIX = re.compile(r"[\u4e00-\u9fff]{1,3}(?:江|河|湖|山|岭|湿地)")
-SUFFIX_WORDS = {"湿地", "村", "镇", "乡", "街道", "江", "河", "湖", "山", "岭"}
+LOCAL_SUFFIX = re.compile(r"[\u4e00-\u9fff]{1,4}(?:镇|乡|街道|村|苏木|嘎查|社区)")
+GEO_SUFFIX = re.compile(r"[\u4e00-\u9fff]{1,4}(?:江|河|湖|山|岭|湿地|草原|大堤)")
+SUFFIX_WORDS = {"湿地", "村", "镇", "乡", "街道", "江", "河", "湖", "山", "岭", "苏木", "嘎查", "社区", "草原", "大堤"}
 NOT_LOCAL_HEAD = set("逐每全各本该此农乡城山贫困村镇一二三四五六七八九十两几多个")
 
 
@@ -82,6 +82,8 @@ class PlaceFinder:
                         entry = _words().get(cand)
                         if entry and entry[0] >= 1000 and not entry[1].startswith("ns"):
                             continue  # 和平, 新华: words first, districts second
+                        if cand[0] in "和及与" and i > 0 and text[i - 1] not in PUNCT:
+                            continue  # 县委和县政府: a conjunction, not 和县
                         a.add(Mention(i, i + length, "Place", cand, role="division"))
                         i += length - 1
                         break
@@ -112,8 +114,10 @@ class PlaceFinder:
                     if t0 - start > 3 or t0 == start:
                         continue
                 cand = text[start:e]
-                if not (2 <= len(cand) <= 5) or cand[0] in NOT_LOCAL_HEAD or a.taken(start, e):
+                if not (2 <= len(cand) <= 7) or cand[0] in NOT_LOCAL_HEAD or a.taken(start, e):
                     continue
+                if any(cand[:-len(sfx)] in SUFFIX_WORDS for sfx in SUFFIX_WORDS if cand.endswith(sfx)):
+                    continue  # 苏木镇, 嘎查村: kinds of places, not places
                 if not all("\u4e00" <= c <= "\u9fff" for c in cand):
                     continue
                 entry = _words().get(cand)
@@ -130,6 +134,13 @@ class PlaceFinder:
                     prev, nxt = text[start - 1:start], text[e:e + 1]
                     if not (prev in PUNCT or prev in "在到至赴、和与及" or nxt in PUNCT or nxt in "、等和与及"):
                         continue
-                if role == "geo" and not entry and len(cand) > 3:
-                    continue
+                if role == "geo" and not entry:
+                    # a river, lake or grassland is a known place plus its suffix (锡林郭勒草原), a
+                    # place-tagged word plus it (黄海|湿地), or a name in a list (涪江、安昌河)
+                    head = text[start:t0] if t0 > start else cand[:-1]
+                    head_tag = (_words().get(head) or (0, ""))[1]
+                    nxt = text[e:e + 1]
+                    if not (head in self.names or head_tag.startswith("ns")
+                            or len(cand) >= 3 and (nxt in PUNCT or nxt in "、等和与及")):
+                        continue
                 a.add(Mention(start, e, "Place", cand, role=role))

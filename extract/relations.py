@@ -138,6 +138,7 @@ class RelationFinder:
             rels.setdefault((kind, src, tgt), ev)
 
         current: int | None = None  # meeting entity in context
+        closed = False  # 会后…: the meeting in context ended and no new one was named yet
         last_official: int | None = None
         delegated = [(m.start(), m.end()) for m in re.finditer(r"受[^，。；]{1,30}?委托", a.text)]
 
@@ -149,6 +150,11 @@ class RelationFinder:
                 ev = (ss, se)
                 if any(sent.startswith(c) or sent.lstrip("，").startswith(c) for c in self.after_meeting) or "结束后" in sent[:12]:
                     current = None
+                    closed = True
+                if current is None and not closed:
+                    named = [m for m in a.mentions_between(0, ss) if m.type == "Meeting" and m.role != "bare" and m.entity is not None]
+                    if named:
+                        current = named[-1].entity  # the meeting the report has named last
                 cues = self.cues_in(a, ss, se)
                 ments = a.mentions_between(ss, se)
                 # 1. meetings the sentence establishes
@@ -156,9 +162,9 @@ class RelationFinder:
                     if m.type != "Meeting" or m.role == "bare":
                         continue
                     before = a.text[max(ss, m.start - 8):m.start]
-                    after = a.text[m.end:m.end + 8]
+                    after = a.text[m.end:m.end + 24]
                     if re.search(r"(召开|举行|主持召开|收听收看|出席|参加|列席)(了)?$", before) or re.match(
-                            r"^(（[^）]*）)?(在[^，。]{0,12})?(召开|举行|开幕|隆重召开)", after) or re.search(r"(召开|举行)(了)?[^，。；]{0,14}$", before):
+                            r"^(（[^）]*）)?(在[^，。]{0,14})?(隆重)?(召开|举行|开幕)", after) or re.search(r"(召开|举行)(了)?[^，。；]{0,14}$", before):
                         current = m.entity
                 # built meetings: ORG 召开会议 / ORG 就…进行调度
                 for cue in cues:

@@ -16,7 +16,7 @@ ADMIN_PAREN = re.compile(r"[（(][省市县区州旗、]{1,6}[）)]$")
 NUMERAL_CHARS = set("0123456789一二三四五六七八九十百零〇两第次届年月季度期号")
 
 STOP_WORDS = frozenset("""
-召开 举行 主持 主持召开 组织召开 出席 参加 列席 收听 收看 收听收看 传达 学习 传达学习 贯彻 落实 贯彻落实 筹办 承办
+召开 举行 主持 主持召开 组织召开 出席 参加 列席 收听 收看 收听收看 传达 传达学习 开好 开成 办好 贯彻 落实 贯彻落实 筹办 承办
 要求 强调 指出 督促 会同 配合 协同 联合 代表 陪同 带领 走进 来到 深入 到 在 于 从 向 对 把 将 让 以 为 由 经 是
 的 了 着 和 与 及 或 并 等 也 还 就 听取 审议 通过 表决 研究 部署 推进 推动 开展 加强 做好 抓好 确保 实施 坚持 全面
 深化 健全 完善 建立 制定 争取 支持 指导 帮助 组织 围绕 结合 按照 根据 通报 汇报 作了 作 与会 会上 会后 随后 当天
@@ -64,6 +64,9 @@ def walk_left(a: Analysis, head_start: int, *, max_len: int = 24, extra_stops: f
             break
         start = token_start(a, pos, limit)
         token = text[start:pos]
+        if len(token) >= 2 and token[0] in "和及与" and token[1] in SINGLE_OK and start > limit:
+            pos = start + 1  # 旧县镇|和县|住建局: the segmenter glued 和 to 县
+            break
         if token in STOP_WORDS or token in extra_stops:
             # 和/与/及 inside a name (市自然资源和规划局) unless what follows starts a new name
             if allow_and and token in ("和", "与") and text[pos:pos + 1] not in SINGLE_OK and 0 < head_start - pos <= allow_and:
@@ -71,14 +74,20 @@ def walk_left(a: Analysis, head_start: int, *, max_len: int = 24, extra_stops: f
                 continue
             break
         pos = start
-    # a verb or adverb opening the span (叮嘱|合作社) is not part of the name
+    return trim_left(a, pos, head_start, extra_stops)
+
+
+def trim_left(a: Analysis, pos: int, head_start: int, extra_stops: frozenset[str] = frozenset()) -> int:
+    """Drop what cannot open a name: a verb or adverb (叮嘱|合作社), a stop word glued on (会同市)."""
     from extract.wordlist import is_function_word
+
+    text = a.text
 
     while pos < head_start:
         end = pos + 1
         while end < head_start and not a.at_boundary(end):
             end += 1
-        if end < head_start and is_function_word(text[pos:end]):
+        if end <= head_start and is_function_word(text[pos:end]):
             pos = end
         else:
             break

@@ -58,3 +58,7 @@ def verb_like(s: str) -> bool:
     """A verb or preposition (交谈, 分享, 了解, 向): what often follows a person's name."""
     entry = _words().get(s)
     return bool(entry) and entry[1] in ("v", "vn", "vd", "p") and entry[0] >= 50
+
+
+def in_dictionary(s: str) -> bool:
+    return len(s) >= 2 and s in _words()
