@@ -90,27 +90,48 @@ def _spread(xy: np.ndarray, rounds: int = 30) -> np.ndarray:
     return xy
 
 
+ASPECT = 1.4  # width / height of the drawing area the page opens with, roughly
+
+
 def _pack(boxes: list[tuple[list, np.ndarray]], isolates: list) -> Pos:
-    """Shelf packing, largest first, in rows about as wide as a screen-shaped box of their area;
-    then the unconnected nodes in a grid of the same width, below everything else."""
+    """Shelf packing, largest first, then the unconnected nodes in a grid below everything else.
+
+    The row width is the one (of a few candidates) that lets the page's opening fit show the
+    drawing largest on a screen-shaped area, so two similar cities sit side by side, not stacked.
+    """
     dx, dy = SPACING * 1.6, SPACING * 0.8  # isolates' grid: labels are wider than tall
     sizes = [(xy.min(axis=0), xy.max(axis=0) - xy.min(axis=0)) for _, xy in boxes]
     area = sum((w + GAP) * (h + GAP) for _, (w, h) in sizes) + len(isolates) * dx * dy
-    width = max([w for _, (w, _h) in sizes] + [math.sqrt(area * 1.6)])  # screens are wider than tall
-    pos: Pos = {}
-    x = y = row_h = 0.0
-    for (order, xy), (lo, (w, h)) in zip(boxes, sizes):
-        if x > 0 and x + w > width:
-            x, y, row_h = 0.0, y + row_h + GAP, 0.0
-        for v, (px, py) in zip(order, xy - lo + (x, y)):
-            pos[v] = (float(px), float(py))
-        x += w + GAP
-        row_h = max(row_h, h)
-    top = y + row_h + GAP if boxes else 0.0
-    cols = max(1, int(width // dx) + 1)
-    for i, v in enumerate(isolates):
-        pos[v] = ((i % cols) * dx, top + (i // cols) * dy)
-    return pos
+    widest = max([w for _, (w, _h) in sizes] + [dx])
+    candidates = {widest, sum(w + GAP for _, (w, _h) in sizes)}
+    candidates |= {max(widest, math.sqrt(area * a)) for a in (0.5, 1.0, 1.4, 2.0, 3.0, 5.0)}
+
+    def place(width: float) -> tuple[Pos, float, float]:
+        pos: Pos = {}
+        x = y = row_h = right = 0.0
+        for (order, xy), (lo, (w, h)) in zip(boxes, sizes):
+            if x > 0 and x + w > width:
+                x, y, row_h = 0.0, y + row_h + GAP, 0.0
+            for v, (px, py) in zip(order, xy - lo + (x, y)):
+                pos[v] = (float(px), float(py))
+            right = max(right, x + w)
+            x += w + GAP
+            row_h = max(row_h, h)
+        bottom = y + row_h
+        if isolates:
+            top = bottom + GAP if boxes else 0.0
+            cols = max(1, int(max(width, right) // dx) + 1)
+            for i, v in enumerate(isolates):
+                pos[v] = ((i % cols) * dx, top + (i // cols) * dy)
+            right = max(right, (min(cols, len(isolates)) - 1) * dx)
+            bottom = top + ((len(isolates) - 1) // cols) * dy
+        return pos, max(right, 1.0), max(bottom, 1.0)
+
+    def scale(width: float) -> float:  # how large the fitted drawing appears
+        _, w, h = place(width)
+        return min(ASPECT / w, 1.0 / h)
+
+    return place(max(sorted(candidates), key=scale))[0]
 
 
 def _seed_positions(U: nx.Graph, order: list, seed: int) -> np.ndarray:
