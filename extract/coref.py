@@ -35,6 +35,8 @@ def is_short_form(short: str, long: str, tails: tuple[str, ...]) -> bool:
     tail = _tail(long, tails)
     if not tail or not short.endswith(tail):
         return False
+    if short.startswith("全") and long.startswith("全"):
+        short, long = short[1:], long[1:]  # 全省会议 / 全省…视频会议
     lead = short[0]
     if lead not in "省市县区州":
         return False
@@ -132,6 +134,16 @@ class Coreference:
                     self._merge(a, i, j)
 
     def _merge_meeting_suffixes(self, a: Analysis) -> None:
+        idx = [i for i, e in enumerate(a.entities) if e.type == "Meeting"]
+        idx.sort(key=lambda i: -len(a.entities[i].name))
+        for i in idx:
+            for j in idx:
+                long, short = a.entities[i], a.entities[j]
+                if i != j and long.type == "Meeting" and short.type == "Meeting" and len(short.name) <= len(long.name) \
+                        and same_meeting(short.name, long.name):
+                    self._merge(a, i, j)
+
+    def _unused_merge_meeting_suffixes(self, a: Analysis) -> None:
         """第十八次会议 (a headline) is the 市五届人大常委会第十八次会议 of the body."""
         idx = [i for i, e in enumerate(a.entities) if e.type == "Meeting"]
         idx.sort(key=lambda i: -len(a.entities[i].name))
@@ -144,3 +156,73 @@ class Coreference:
                     tail = _tail(short.name, MEETING_TAILS) or ""
                     if len(short.name) - len(tail) >= 2:
                         self._merge(a, i, j)
+
+
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def cn_number(s: str) -> int | None:
+    """十八 -> 18, 六 -> 6, 68 -> 68, 二〇二四 -> 2024."""
+    if s.isdigit():
+        return int(s)
+    if "十" not in s and "百" not in s:
+        if all(c in CN_DIGITS for c in s):
+            return int("".join(str(CN_DIGITS[c]) for c in s))
+        return None
+    total, cur = 0, 0
+    for c in s:
+        if c in CN_DIGITS:
+            cur = CN_DIGITS[c]
+        elif c == "十":
+            total += (cur or 1) * 10
+            cur = 0
+        elif c == "百":
+            total += (cur or 1) * 100
+            cur = 0
+        else:
+            return None
+    return total + cur
+
+
+def meeting_signature(name: str) -> tuple[int | None, int | None]:
+    """(届, 次) numbers of a meeting's name: 市政协六届常委会第十二次会议 -> (6, 12)."""
+    import re
+
+    def num(unit: str) -> int | None:
+        m = re.search(r"第?([0-9零〇一二两三四五六七八九十百]+)" + unit, name)
+        return cn_number(m.group(1)) if m else None
+
+    return num("届"), num("次")
+
+
+def same_meeting(short: str, long: str) -> bool:
+    """Do two names in one article name one meeting?
+
+    The short one is a suffix of the long one (第十八次会议), a short form of it (省会议,
+    全省会议), or both carry the same session and sitting numbers (县十八届人大四次会议 =
+    安溪县第十八届人民代表大会第四次会议).
+    """
+    if short == long:
+        return True
+    tail = _tail(short, MEETING_TAILS) or ""
+    if long.endswith(short) and len(short) - len(tail) >= 2:
+        return True
+    if is_short_form(short, long, MEETING_TAILS):
+        return True
+    s_sig, l_sig = meeting_signature(short), meeting_signature(long)
+    if s_sig[1] is not None and s_sig[1] == l_sig[1] and (s_sig[0] is None or s_sig[0] == l_sig[0]) \
+            and _tail(long, MEETING_TAILS) == tail and set(_core(short)) <= set(_core(long)):
+        return True
+    return False
+
+
+ABBREVIATIONS = (("人民代表大会", "人大"), ("政治协商会议", "政协"), ("常务委员会", "常委会"), ("人民政府", "政府"))
+
+
+def _core(name: str) -> str:
+    """A meeting name without numbers, with the usual abbreviations: what must agree besides them."""
+    import re
+
+    for full, short in ABBREVIATIONS:
+        name = name.replace(full, short)
+    return re.sub(r"第?[0-9零〇一二两三四五六七八九十百]+[届次年]", "", name)

@@ -385,7 +385,7 @@ class PeopleFinder:
         for m in [m for m in people if m.type == "Official" and m.titles]:
             surname = m.name[:2] if m.name[:2] in self.rules.compound_surnames else m.name[0]
             for title in m.titles:
-                for post in self.rules.posts:
+                for post in sorted(self.rules.posts, key=len):  # the head post: 镇党委书记 -> 书记
                     if title.endswith(post):
                         short = surname + post.lstrip("副")
                         s = 0

@@ -170,7 +170,7 @@ class RelationFinder:
                 for cue in cues:
                     if cue.kind != "convene":
                         continue
-                    mt = self.meeting_after(a, cue.end, se)
+                    mt = self.meeting_after(a, cue.end, next((c.start for c in cues if c.start >= cue.end), se))
                     clause = max(a.text.rfind(c, ss, cue.start) for c in "，；：")
                     subjects = [m for m in ments if m.type == "Organization" and m.end <= cue.start
                                 and m.start > clause and not self._blocked(a, m, cue, cues)]
@@ -212,7 +212,8 @@ class RelationFinder:
                     people = [m for m in subj if m.type in ("Official", "Person")]
                     if not people and not [m for m in subj if m.type == "Organization"] and prev_subjects and not any(c in "，；" for c in between):
                         subj = prev_subjects
-                    target_m = self.meeting_after(a, cue.end, se)
+                    nxt = next((c.start for c in cues if c.start >= cue.end), se)
+                    target_m = self.meeting_after(a, cue.end, nxt)
                     target = target_m.entity if target_m is not None and target_m.entity is not None else current
                     if target_m is not None and target_m.role == "bare" and target_m.entity is None:
                         if "召开" in cue.word or current is None and cue.kind in ("preside", "attend", "address"):
@@ -253,10 +254,51 @@ class RelationFinder:
                         self._speech(a, ss, se, speaker, speaker_type, relate, cues_after=None, whole=True)
                     else:
                         speaker = None
+        rels = self._merge_same_meetings(a, rels)
         rels = self._merge_headline_meetings(a, rels)
         for (kind, src, tgt), ev in rels.items():
             a.relations.append(RelationDraft(kind, src, tgt, ev))
         return a
+
+    def _merge_same_meetings(self, a: Analysis, rels: dict) -> dict:
+        """Meetings built while reading (专题会议, 党委会议) that name one already known."""
+        from extract.coref import same_meeting
+
+        remap: dict[int, int] = {}
+        idx = sorted((i for i, e in enumerate(a.entities) if e.type == "Meeting" and e.mentions),
+                     key=lambda i: -len(a.entities[i].name))
+        for i in idx:
+            for j in idx:
+                if i == j or i in remap or j in remap:
+                    continue
+                long, short = a.entities[i], a.entities[j]
+                if len(short.name) <= len(long.name) and same_meeting(short.name, long.name):
+                    self._absorb(a, i, j)
+                    remap[j] = i
+        return self._remap(rels, remap)
+
+    @staticmethod
+    def _absorb(a: Analysis, keep: int, drop: int) -> None:
+        src, dst = a.entities[drop], a.entities[keep]
+        for m in src.mentions:
+            m.entity = keep
+            dst.mentions.append(m)
+        for alias in [src.name, *src.aliases]:
+            if alias not in dst.aliases and alias != dst.name:
+                dst.aliases.append(alias)
+        src.mentions = []
+        src.type = "_merged"
+
+    @staticmethod
+    def _remap(rels: dict, remap: dict[int, int]) -> dict:
+        if not remap:
+            return rels
+        out: dict = {}
+        for (kind, src, tgt), ev in rels.items():
+            src, tgt = remap.get(src, src), remap.get(tgt, tgt)
+            if src != tgt:
+                out.setdefault((kind, src, tgt), ev)
+        return out
 
     def _merge_headline_meetings(self, a: Analysis, rels: dict) -> dict:
         """A headline's meeting (专题学习会) is the body's meeting with the same convener."""
