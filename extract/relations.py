@@ -69,7 +69,7 @@ class RelationFinder:
             st, en = m.start(), m.end()
             if a.taken(st, en, ("Official", "Person", "Organization", "Policy", "_Title", "Place")):
                 continue
-            if kind == "address" and any(text.endswith(w, 0, st) for w in self.address_not_after):
+            if word in ("部署", "讲话", "安排") and any(text.endswith(w, 0, st) for w in self.address_not_after):
                 continue  # 安排部署, 重要讲话: nouns, not someone speaking
             if kind == "address" and word == "讲话" and (text.startswith("精神", en) or text[st - 1:st] == "的"
                                                        or text[st - 2:st] == "重要"):
