@@ -14,6 +14,7 @@ the client nor the scheduler holds the whole corpus. See docs/scale.md for real 
 """
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -82,7 +83,8 @@ class DaskExecutor:
 
             ensure_model(self.segmenter)
             self.cluster = LocalCluster(n_workers=self.n_workers, threads_per_worker=1, processes=True,
-                                        host="127.0.0.1", dashboard_address=None)
+                                        host="127.0.0.1", dashboard_address=None,
+                                        silence_logs=logging.ERROR)
             self.client = Client(self.cluster)
         else:
             self.client = Client(self.address, timeout="30s")

@@ -161,6 +161,7 @@ class InProcess:
         self.segmenter = segmenter
 
     def __enter__(self) -> "InProcess":
+        get_extractor(self.segmenter)  # load the model before the first file (and the progress bar)
         return self
 
     def __exit__(self, *exc) -> None:

@@ -50,8 +50,11 @@ def summary_lines(result, prog: str = "kg build", out: str | None = None) -> lis
     lines.append(head + f" in {result.seconds:.1f} s" + (f" → {out}" if out else ""))
     if stats is not None:
         rate = stats.extracted_articles / stats.seconds_extract if stats.seconds_extract > 0 else 0.0
+        if stats.extracted_articles and stats.seconds_extract > stats.seconds_startup > 0:
+            rate = stats.extracted_articles / (stats.seconds_extract - stats.seconds_startup)
         lines.append(f"time: reading and hashing {stats.seconds_plan:.1f} s, extraction {stats.seconds_extract:.1f} s"
-                     + (f" ({rate:.1f} articles/s)" if stats.extracted_articles else "")
+                     + (f" (workers ready after {stats.seconds_startup:.1f} s; {rate:.1f} articles/s)"
+                        if stats.extracted_articles else "")
                      + f", resolution {stats.seconds_resolve:.1f} s, outputs {stats.seconds_write:.1f} s")
         if stats.worker_peak_rss:
             per = ", ".join(_mb(v) for _, v in sorted(stats.worker_peak_rss.items()))

@@ -69,6 +69,7 @@ class ScaleStats:
     main_peak_rss: int = 0
     seconds_plan: float = 0.0
     seconds_extract: float = 0.0
+    seconds_startup: float = 0.0  # until the first extracted file (model loading, cluster start)
     seconds_resolve: float = 0.0
     seconds_write: float = 0.0
     cache_dir: str = ""
@@ -145,6 +146,7 @@ def extract_missing(units: list[Unit], cache: RecordCache, executor_factory: Cal
     if not todo:
         return
     bar = progress_bar(sum(u.articles for u in todo.values()), progress)
+    started = time.perf_counter()
     try:
         with executor_factory() as ex:
             stats.backend = {"InProcess": "in-process", "ProcessPool": "process",
@@ -153,6 +155,9 @@ def extract_missing(units: list[Unit], cache: RecordCache, executor_factory: Cal
             by_index = {u.index: u for u in todo.values()}
             for index, items, pid, rss in ex.run((u.index, u.path) for u in todo.values()):
                 unit = by_index[index]
+                if not stats.extracted_files:  # workers are up: rate and ETA from here on
+                    stats.seconds_startup = time.perf_counter() - started
+                    bar.reset(total=bar.total)
                 cache.put(unit.key, unit.path, items)
                 stats.extracted_files += 1
                 stats.extracted_articles += sum(1 for it in items if "record" in it)
@@ -204,6 +209,12 @@ class _RecordStream:
                 yield rec
             del items
         self._current = None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _clean_stale(out_dir: Path) -> None:
@@ -261,6 +272,7 @@ def build_scaled(paths: Iterable[str], out_dir: str | os.PathLike[str], *, worke
             stats.seconds_resolve = time.perf_counter() - t
             t = time.perf_counter()
             written = write_outputs(graph, out)
+        os.chmod(out / RECORDS_FILE, 0o666 & ~_umask())
         written.append(out / RECORDS_FILE)
         stats.seconds_write = time.perf_counter() - t
 
