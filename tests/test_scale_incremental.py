@@ -1,0 +1,136 @@
+"""Incremental builds: only new or changed files are extracted; a changed article's old facts go,
+a deleted input drops out, every output follows; the cache is keyed by content, not by path."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kg.scale import build_scaled
+from scale_support import ROOT, cache_entries, corpus, nquads_parts, write_corpus
+
+SEED_ARTICLE = ROOT / "data" / "samples" / "yunlan-2023-03-14-changweihui.txt"
+OLD_POLICY, NEW_POLICY = "甲辰清风", "乙巳清风"
+
+
+def _nq_text(out: Path) -> str:
+    return "".join(b.decode("utf-8") for name, b in nquads_parts(out).items() if name.endswith(".nq"))
+
+
+def _policies(out: Path) -> set[str]:
+    graph = json.loads((out / "graph.json").read_text(encoding="utf-8"))
+    return {n["label"] for n in graph["nodes"].values() if n["type"] == "Policy"} if isinstance(graph["nodes"], dict) \
+        else {n["label"] for n in graph["nodes"] if n["type"] == "Policy"}
+
+
+def _article_paths(out: Path) -> list[str]:
+    return [json.loads(line)["doc"]["path"] for line in (out / "records.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("incremental")
+
+
+def _write_own(path: Path, policy: str) -> None:
+    text = SEED_ARTICLE.read_text(encoding="utf-8").replace("项目攻坚年", policy)
+    assert policy in text
+    path.write_text(text, encoding="utf-8")
+
+
+def test_rerun_new_changed_deleted(folder):
+    src, out = folder / "src", folder / "out"
+    corpus(src, 8, seed=3, bad=False)
+    own = src / "zz-own.txt"
+    _write_own(own, OLD_POLICY)
+
+    first = build_scaled([str(src)], out, progress=False)
+    assert (first.stats.extracted_files, first.stats.cached_files) == (9, 0)
+    assert any(OLD_POLICY in p for p in _policies(out))
+    graph1 = (out / "graph.json").read_bytes()
+    nq1 = nquads_parts(out)
+
+    # the same inputs again: nothing extracted, the same outputs
+    again = build_scaled([str(src)], out, progress=False)
+    assert (again.stats.extracted_files, again.stats.cached_files) == (0, 9)
+    assert (out / "graph.json").read_bytes() == graph1 and nquads_parts(out) == nq1
+
+    # two new articles, one changed, one deleted
+    write_corpus(src, 10, seed=3, html_share=0.2, start=8)
+    _write_own(own, NEW_POLICY)
+    deleted = sorted(src.rglob("article-000001.*"))[0]
+    deleted.unlink()
+    third = build_scaled([str(src)], out, progress=False)
+    assert (third.stats.extracted_files, third.stats.cached_files) == (3, 7)
+    assert third.articles == 10 and third.stats.extracted_articles == 3
+
+    policies = _policies(out)
+    assert any(NEW_POLICY in p for p in policies) and not any(OLD_POLICY in p for p in policies)
+    nq = _nq_text(out)
+    assert NEW_POLICY in nq and OLD_POLICY not in nq
+    for name in ("graph.ttl", "graph.nt", "graph.trig", "graph.jsonld", "graph.html"):
+        text = (out / name).read_text(encoding="utf-8")
+        assert OLD_POLICY not in text and (name == "graph.html" or NEW_POLICY in text), name
+    paths = _article_paths(out)
+    assert str(deleted) not in paths and paths.count(str(own)) == 1
+    assert str(deleted) not in (out / "graph.json").read_text(encoding="utf-8")
+    # the default cache keeps only what the inputs use now
+    assert len(cache_entries(out / ".cache")) == 10 and third.stats.pruned == 2
+
+    # the SPARQL store follows too
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(str(out / "store"))
+    labels = {str(s["l"].value) for s in store.query(
+        "SELECT ?l WHERE { ?p a <https://w3id.org/zhengwu-kg/ontology#Policy> ; "
+        "<http://www.w3.org/2004/02/skos/core#prefLabel> ?l }", use_default_graph_as_union=True)}
+    assert any(NEW_POLICY in x for x in labels) and not any(OLD_POLICY in x for x in labels)
+    del store
+
+
+def test_a_renamed_file_is_a_cache_hit_with_its_new_path(folder, tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    _write_own(src / "a.txt", OLD_POLICY)
+    cache = tmp_path / "shared-cache"
+    r1 = build_scaled([str(src)], tmp_path / "o1", cache_dir=cache, progress=False)
+    (src / "a.txt").rename(src / "renamed.txt")
+    r2 = build_scaled([str(src)], tmp_path / "o2", cache_dir=cache, progress=False)
+    assert (r1.stats.extracted_files, r2.stats.extracted_files, r2.stats.cached_files) == (1, 0, 1)
+    assert _article_paths(tmp_path / "o2") == [str(src / "renamed.txt")]
+    # a --cache folder is shared, never pruned; nothing is cached inside the outputs then
+    assert r2.stats.pruned == 0 and not (tmp_path / "o2" / ".cache").exists()
+    assert len(cache_entries(cache)) == 1
+
+
+def test_no_cache_keeps_nothing(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(SEED_ARTICLE, src / "a.txt")
+    r = build_scaled([str(src)], tmp_path / "o", use_cache=False, progress=False)
+    assert r.stats.extracted_files == 1 and not (tmp_path / "o" / ".cache").exists()
+    assert not Path(r.stats.cache_dir).exists()
+
+
+def test_a_lexicon_change_extracts_again(tmp_path, monkeypatch):
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(SEED_ARTICLE, src / "a.txt")
+    build_scaled([str(src)], tmp_path / "o", progress=False)
+    extra = tmp_path / "lex"
+    extra.mkdir()
+    (extra / "policies.json").write_text("{}", encoding="utf-8")
+    monkeypatch.setenv("ZHENGWU_KG_LEXICONS", str(extra))
+    r = build_scaled([str(src)], tmp_path / "o", progress=False)
+    assert r.stats.extracted_files == 1 and r.stats.pruned == 1
+
+
+def test_no_article_at_all_writes_nothing(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "empty.txt").write_bytes(b"")
+    with pytest.raises(ValueError, match="no article could be read"):
+        build_scaled([str(src)], tmp_path / "o", progress=False)
+    assert not [p for p in (tmp_path / "o").iterdir() if p.name != ".cache"]

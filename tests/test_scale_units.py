@@ -1,0 +1,159 @@
+"""Scale building blocks without the segmenter: cache keys and entries, ordering, N-Quads parts."""
+from __future__ import annotations
+
+import json
+import os
+import random
+
+import pyoxigraph as ox
+import pytest
+
+from kg import cache as kc
+from kg.cache import RecordCache, content_key, extractor_fingerprint
+from kg.parallel import in_order
+from kg.shards import write_nquads_parts
+
+
+def _items():
+    rec = {"doc": {"id": "abc", "path": "/x/a.jsonl:3", "title": "t", "published": None, "source": None,
+                   "url": None, "authors": [], "editors": []},
+           "entities": [{"id": "e1", "type": "Official", "name": "王明", "aliases": [], "titles": ["市长"],
+                         "mentions": [[0, 2]]}], "relations": []}
+    return [{"line": 3, "record": rec, "text": "王明……"}, {"line": 4, "error": "not valid JSON"}]
+
+
+def test_cache_round_trip_puts_the_asked_path_back(tmp_path):
+    c = RecordCache(tmp_path / "cache")
+    key = content_key(b"bytes", "fp")
+    assert c.get(key, "/x/a.jsonl") is None and not c.has(key)
+    c.put(key, "/x/a.jsonl", _items())
+    stored = json.loads(next((tmp_path / "cache" / "records").glob("*/*.json")).read_text())
+    assert stored["items"][0]["record"]["doc"]["path"] == ""  # no path inside the entry
+    back = c.get(key, "/y/renamed.jsonl")
+    assert back[0]["record"]["doc"]["path"] == "/y/renamed.jsonl:3"
+    assert back[0]["where"] == "/y/renamed.jsonl:3" and back[1]["where"] == "/y/renamed.jsonl:4"
+    assert back[0]["text"] == "王明……" and back[1]["error"] == "not valid JSON"
+    assert c.stats.writes == 1 and key in c.stats.used
+
+
+def test_cache_ignores_broken_or_foreign_entries(tmp_path):
+    c = RecordCache(tmp_path)
+    key = content_key(b"x", "fp")
+    f = tmp_path / "records" / key[:2] / f"{key}.json"
+    f.parent.mkdir(parents=True)
+    f.write_text('{"format": 1, "key": "', encoding="utf-8")  # a torn write (never produced by put)
+    assert c.get(key, "a.txt") is None
+    f.write_text(json.dumps({"format": 1, "key": "other", "items": []}), encoding="utf-8")
+    assert c.get(key, "a.txt") is None
+
+
+def test_cache_writes_leave_no_temp_files_and_prune_keeps_only_used(tmp_path):
+    c = RecordCache(tmp_path)
+    keys = [content_key(bytes([i]), "fp") for i in range(5)]
+    for k in keys:
+        c.put(k, "a.txt", [{"line": None, "error": "x"}])
+    stale = tmp_path / "records" / keys[0][:2] / ".tmp-killed.json"
+    stale.write_text("half", encoding="utf-8")
+    assert set(c.keys()) == set(keys)
+    assert c.prune(set(keys[:2])) == 3
+    assert set(c.keys()) == set(keys[:2]) and not stale.exists()
+
+
+def test_key_depends_on_bytes_and_fingerprint():
+    assert content_key(b"a", "f1") != content_key(b"b", "f1")
+    assert content_key(b"a", "f1") != content_key(b"a", "f2")
+    assert content_key(b"a", "f1") == content_key(b"a", "f1")
+
+
+def test_fingerprint_follows_lexicons_segmenter_and_code(tmp_path, monkeypatch):
+    base = extractor_fingerprint("pkuseg")
+    assert extractor_fingerprint("pkuseg") == base
+    assert extractor_fingerprint("jieba") != base
+    assert extractor_fingerprint("pkuseg", max_bytes=123) != base
+    (tmp_path / "titles.txt").write_text("x", encoding="utf-8")  # not a lexicon name: ignored
+    monkeypatch.setenv("ZHENGWU_KG_LEXICONS", str(tmp_path))
+    assert extractor_fingerprint("pkuseg") == base
+    (tmp_path / "officials.json").write_text('{"titles": ["巡视员"]}', encoding="utf-8")
+    assert extractor_fingerprint("pkuseg") != base
+    monkeypatch.delenv("ZHENGWU_KG_LEXICONS")
+    monkeypatch.setattr(kc, "code_hash", lambda: "edited")
+    kc._fingerprint.cache_clear()
+    assert extractor_fingerprint("pkuseg") != base
+    kc._fingerprint.cache_clear()
+
+
+def test_in_order_restores_input_order():
+    rng = random.Random(3)
+    order = list(range(50))
+    rng.shuffle(order)
+    got = [i for i, _ in in_order((i, str(i)) for i in order)]
+    assert got == list(range(50))
+
+
+def test_nquads_parts_hold_the_dataset_in_order_and_are_deterministic(tmp_path):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from _kg_articles import TEXTS, all_records
+
+    from kg.build import Outputs
+    from kg.resolve import resolve
+
+    graph = resolve(all_records(), texts=TEXTS)
+    store = Outputs(graph).ox
+    total = len(store)
+    parts = write_nquads_parts(store, tmp_path / "a", part_quads=100)
+    assert len(parts) == -(-total // 100) and all(p["quads"] == 100 for p in parts[:-1])
+    manifest = json.loads((tmp_path / "a" / "manifest.json").read_text())
+    assert manifest["quads"] == total and [p["file"] for p in manifest["parts"]] == \
+        [f"part-{i:04d}.nq" for i in range(len(parts))]
+    back = ox.Store()
+    for p in parts:
+        back.load(path=str(tmp_path / "a" / p["file"]), format=ox.RdfFormat.N_QUADS)
+    assert set(back) == set(store)
+    assert not [f for f in os.listdir(tmp_path / "a") if f.startswith(".")]
+    # same graph again (fresh store): byte-identical parts
+    write_nquads_parts(Outputs(resolve(all_records(), texts=TEXTS)).ox, tmp_path / "b", part_quads=100)
+    for p in parts:
+        assert (tmp_path / "a" / p["file"]).read_bytes() == (tmp_path / "b" / p["file"]).read_bytes()
+
+
+def test_gen_corpus_is_deterministic_and_of_the_genre():
+    from scale_support import ROOT  # noqa: F401  (puts bench/ on sys.path)
+    from gen_corpus import generate
+
+    a = list(generate(40, seed=5))
+    assert a == list(generate(40, seed=5))
+    assert a != list(generate(40, seed=6))
+    assert list(generate(50, seed=5))[:40] == a  # more articles extend the same corpus
+    texts = [t for _, t in a]
+    assert all("ICP备" in t and "来源：" in t and "相关新闻" in t for t in texts)
+    assert sum(t.count("“") for t in texts) >= 40 and sum("要" in t for t in texts) == 40
+    assert any(n.endswith(".html") for n, _ in a) and any(n.endswith(".txt") for n, _ in a)
+    assert all(400 <= len(t) <= 3000 for t in texts)
+
+
+def test_build_options_are_on_the_command():
+    from kg.cli import build_parser
+
+    args = build_parser().parse_args(["build", "x", "--out", "o", "--workers", "2", "--dask", "local",
+                                      "--cache", "c", "--no-progress"])
+    assert (args.workers, args.dask, args.cache, args.no_cache, args.progress) == (2, "local", "c", False, False)
+
+
+def test_zero_workers_is_refused(tmp_path, capsys):
+    from kg.cli import main
+
+    assert main(["build", str(tmp_path), "--out", str(tmp_path / "o"), "--workers", "0"]) == 1
+    assert "--workers must be at least 1" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["kg.parallel", "kg.scale", "kg.cache", "kg.shards", "kg.progress"])
+def test_scale_modules_do_not_load_spacy(name):
+    import subprocess
+    import sys
+
+    code = f"import sys, {name}; print('spacy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
