@@ -130,7 +130,9 @@ class Coreference:
                     continue
                 names_i = {ei.name, *ei.aliases}
                 if ej.name in names_i or (len(ej.name) >= 2 and ei.name.startswith(ej.name)
-                                         and len(ei.name) - len(ej.name) <= 4):
+                                         and len(ei.name) - len(ej.name) <= 4) or (
+                        len(ej.name) >= 4 and len(ei.name) > len(ej.name) and ei.name.endswith(ej.name)
+                        and (ej.name[-2:] in ("方案", "条例", "规定", "办法", "意见", "规划", "纲要", "计划") or len(ej.name) >= 6)):
                     self._merge(a, i, j)
 
     def _merge_meeting_suffixes(self, a: Analysis) -> None:

@@ -10,8 +10,9 @@ import re
 
 from extract.analysis import Analysis, Mention
 from extract.lexicons import Lexicons, longest_first
-from extract.spans import walk_left
+from extract.spans import STOP_WORDS, walk_left
 
+NAME_ENDERS = ("的", "为", "和", "与", "及", "中", "上", "等", "落", "取得", "成果", "工作")
 QUOTED = re.compile(r"“([^“”\n]{2,40})”|《([^《》\n]{2,80})》")
 
 
@@ -26,6 +27,10 @@ class PolicyFinder:
         self.known = longest_first(p["known"])
         self.unquoted = longest_first(p["unquoted_suffixes"])
         self.unquoted_re = re.compile("|".join(map(re.escape, self.unquoted)))
+        self.suffix_names = longest_first(p.get("suffix_names", []))
+        self.suffix_name_re = re.compile("|".join(map(re.escape, self.suffix_names))) if self.suffix_names else None
+        self.suffix_min = p.get("suffix_name_min_length", 6)
+        self.not_openers = tuple(longest_first(p.get("not_policy_openers", [])))
         self.not_before = p["not_policy_contexts"]
         self.not_after = p["not_policy_after"]
 
@@ -47,6 +52,8 @@ class PolicyFinder:
                 continue  # a theme sentence, not a name (the inner ‘…’ may be one)
             if m.group(1) and re.fullmatch(r"[\d\s.%]+|[a-zA-Z\s]+", inner):
                 continue
+            if m.group(1) and (inner[-1] in "。！？…" or "，" in inner and len(inner) > 12):
+                continue  # a quoted sentence someone said, not a name
             name = inner
             for suffix in self.attach:
                 if text.startswith(suffix, m.end()):
@@ -69,8 +76,32 @@ class PolicyFinder:
             name = text[start:m.end()]
             if not a.taken(start, m.end()) and len(name) >= 3:
                 a.add(Mention(start, m.end(), "Policy", name, role="suffix"))
+        self.find_suffix_names(a)
         self.find_repeats(a)
         return a
+
+    def find_suffix_names(self, a: Analysis) -> None:
+        """深入实施旅游强市战略, 扎实开展村庄清洁行动: a long name ending in a policy word, after a verb."""
+        from extract.spans import token_start
+        from extract.wordlist import in_dictionary, verb_like
+
+        if self.suffix_name_re is None:
+            return
+        text = a.text
+        for m in self.suffix_name_re.finditer(text):
+            end = m.end()
+            if a.taken(m.start(), end) or not (text[end:end + 1] in "，。；、”）" or text.startswith(NAME_ENDERS, end)):
+                continue  # a policy name ends its phrase (…上级政策机遇 is no name)
+            start = walk_left(a, m.start(), max_len=16, allow_and=0)
+            name = text[start:end]
+            if len(name) < self.suffix_min or name.startswith(self.not_openers) or in_dictionary(name):
+                continue
+            before = text[token_start(a, start):start]
+            if start == 0 or not (verb_like(before) or before in STOP_WORDS):
+                continue
+            if a.taken(start, end) or re.search(r"[局委办厅府]", name):
+                continue  # 市财政局…: a body and what it does, not a name
+            a.add(Mention(start, end, "Policy", name, role="suffix-name"))
 
     def find_inner_quotes(self, a: Analysis) -> None:
         """‘千万工程’ inside a quoted theme sentence."""

@@ -45,7 +45,7 @@ def freq_of(s: str) -> int:
     return entry[0] if entry else 0
 
 
-FUNCTION_TAGS = ("v", "d", "p", "c", "u", "r", "ad", "vn")
+FUNCTION_TAGS = ("v", "d", "p", "c", "u", "r", "ad")
 
 
 def is_function_word(s: str) -> bool:
