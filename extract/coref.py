@@ -29,9 +29,13 @@ def _tail(name: str, tails: tuple[str, ...]) -> str | None:
 
 
 def is_short_form(short: str, long: str, tails: tuple[str, ...]) -> bool:
-    """市防控指挥部 is a short form of 市疫情防控工作指挥部; 市委 is not one of 市发改委."""
+    """市防控指挥部 is a short form of 市疫情防控工作指挥部; 市委 is not one of 市发改委;
+    县纪委监委 is one of 华容县纪委监委 (the long form names the county)."""
     if len(short) >= len(long) or short == long:
         return False
+    if short[0] in "省市县区州旗盟" and long.endswith(short[1:]) and long[-len(short)] == short[0] \
+            and long[: -len(short) + 1] and long[: -len(short) + 1] in _place_names():
+        return True
     tail = _tail(long, tails)
     if not tail or not short.endswith(tail):
         return False
@@ -228,3 +232,9 @@ def _core(name: str) -> str:
     for full, short in ABBREVIATIONS:
         name = name.replace(full, short)
     return re.sub(r"第?[0-9零〇一二两三四五六七八九十百]+[届次年]", "", name)
+
+
+def _place_names() -> set[str]:
+    from extract.places import divisions
+
+    return set(divisions())

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from extract.analysis import PUNCT, Analysis, Mention
 from extract.lexicons import Lexicons, longest_first
-from extract.wordlist import is_common_word, is_function_word, verb_like
+from extract.wordlist import freq_of, is_common_word, is_function_word, tag_of, verb_like
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 MINORITY = re.compile(r"[\u4e00-\u9fff]{1,8}(?:·[\u4e00-\u9fff]{1,8}){1,3}")
@@ -328,9 +328,13 @@ class PeopleFinder:
                     if cand in known:
                         best = s
                         break
+                    surname_len = 2 if cand[:2] in self.rules.compound_surnames else 1
+                    given = cand[surname_len:]
                     if (a.at_boundary(s) and a.at_boundary(q) and (s == 0 or text[s - 1] in PUNCT or a.at_boundary(s))
                             and self.name_at(a, s, strict=False) == q and best is None
-                            and not self.rules.post_re.search(cand)):
+                            and not self.rules.post_re.search(cand)
+                            and not (len(given) >= 2 and freq_of(given) >= 1000 and not (tag_of(given) or "").startswith("nr"))):
+                        # (党组织书记: 组织 is a word, not a given name)
                         best = s
                 if best is None or a.taken(best, q):
                     continue

@@ -394,6 +394,11 @@ class RelationFinder:
             return False
         if any(before.endswith(w) for w in self.directive_verbs):
             return True  # 要求县农业农村局… (the verb may be the speech cue itself)
+        # the second body of a list after 督促/要求: 督促县水利局、县应急管理局落实…
+        prev = [x for x in a.mentions_between(max(0, m.start - 30), m.start) if x.type == "Organization"]
+        if prev and text[prev[-1].end:m.start] in ("、", "和", "及", "与", "以及") \
+                and any(text.endswith(w, 0, prev[-1].start) for w in self.directive_verbs):
+            return True
         # the org must open its clause, possibly after other coordinated bodies
         j = m.start
         while j > scope_start and text[j - 1] not in CLAUSE_PUNCT:
