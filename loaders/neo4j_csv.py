@@ -7,7 +7,6 @@ directory is written whole in a temporary sibling and renamed into place (never 
 """
 from __future__ import annotations
 
-import csv
 import os
 import shlex
 import shutil
@@ -69,19 +68,27 @@ def _array_delimiter(model: Model) -> str:
     raise CsvExportError("every candidate array delimiter occurs inside an array value")
 
 
-def _cell(value: Any, delim: str) -> str:
+def _cell(value: Any, delim: str) -> str | None:
     if value is None:
-        return ""
+        return None
     if isinstance(value, list):
         return delim.join(str(v) for v in value)
     return str(value)
 
 
-def _write(path: Path, header: list[str], rows: list[list[str]]) -> None:
+def _field(value: str | None) -> str:
+    # None is an empty, unquoted field (no property); every present value is quoted, so an empty
+    # string, or an array holding one empty string, stays a value (RFC 4180: quotes are doubled).
+    if value is None:
+        return ""
+    return '"' + value.replace('"', '""') + '"'
+
+
+def _write(path: Path, header: list[str], rows: list[list[str | None]]) -> None:
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
-        w.writerow(header)
-        w.writerows(rows)
+        fh.write(",".join(_field(h) for h in header) + "\n")
+        for row in rows:
+            fh.write(",".join(_field(v) for v in row) + "\n")
 
 
 def _node_file(ns: NodeSet, out: Path, delim: str) -> tuple[str, str]:

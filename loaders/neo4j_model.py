@@ -9,14 +9,16 @@ The model is documented in ``docs/neo4j.md``:
   ``Person``, ``Organization``, ``Meeting``, ``Policy``, ``Place``); its key is ``iri`` (the
   entity IRI of the RDF graph), unique across all entity types.
 - Each article is an ``Article`` node keyed by its IRI.
-- An official's titles are ``Post`` nodes, one per (official, title), keyed by a derived IRI;
-  ``(Official)-[:HOLDS_POST]->(Post)`` carries the articles and dates that state it.
+- An official's titles are ``Post`` nodes, one per (official, title, article), keyed by the IRI
+  of the RDF graph's ``org:Post``: ``(Official)-[:HOLDS_POST]->(Post)``, and
+  ``(Post)-[:POST_IN]->(Organization)`` when the title names a known body (市委 of 市委书记).
 - Each resolved edge is one relationship of its upper-case type (``ATTENDED`` …) with its
   provenance as parallel arrays (``articles``, ``starts``, ``ends``, ``sentences``, ``dates``).
 - ``(Article)-[:MENTIONS {starts, ends}]->(entity)`` for every entity an article mentions.
 
 Neo4j arrays cannot hold nulls, so an unknown date is ``""`` inside the ``dates`` arrays; a property
-that is null or an empty list is left out (absent), the same in a live load and a CSV import. Every row
+that is null, an empty list or a list of only empty strings is left out (absent), the same in a live
+load and a CSV import. Every row
 carries ``hash``, a digest of its properties: the loader writes a row only when it differs from what
 the database holds, which is what makes a re-load a no-op.
 """
@@ -27,9 +29,9 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from kg.graph import EDGE_TYPES, NODE_TYPES, Graph
+from kg.resolve import iso_date, post_iri
 
 ENTITY_LABEL = "Entity"
 ARTICLE_LABEL = "Article"
@@ -39,9 +41,10 @@ NODE_LABELS: dict[str, str] = {t: t for t in NODE_TYPES}
 #: graph edge type -> Neo4j relationship type
 REL_TYPES: dict[str, str] = {t: t.upper() for t in EDGE_TYPES}
 HOLDS_POST = "HOLDS_POST"
+POST_IN = "POST_IN"
 MENTIONS = "MENTIONS"
 ALL_LABELS = frozenset({ENTITY_LABEL, ARTICLE_LABEL, POST_LABEL, *NODE_LABELS.values()})
-ALL_REL_TYPES = frozenset({HOLDS_POST, MENTIONS, *REL_TYPES.values()})
+ALL_REL_TYPES = frozenset({HOLDS_POST, POST_IN, MENTIONS, *REL_TYPES.values()})
 
 
 class GraphModelError(ValueError):
@@ -94,14 +97,11 @@ def digest(props: dict[str, Any]) -> str:
     return hashlib.sha1(blob.encode("utf-8")).hexdigest()
 
 
-def post_iri(official_iri: str, title: str) -> str:
-    """The key of an official's post: derived from the official's IRI and the title as written."""
-    return f"{official_iri}/post/{quote(title, safe='')}"
-
-
 def _row(key: str, props: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    # Neo4j cannot store null and neo4j-admin cannot express an empty array: both are left out.
-    clean = {k: v for k, v in props.items() if v is not None and v != []}
+    # Neo4j cannot store null, and neo4j-admin reads an empty array, or one holding only empty
+    # strings, as no value: all of these are left out, in a live load and a CSV import alike.
+    clean = {k: v for k, v in props.items()
+             if v is not None and not (isinstance(v, list) and all(i == "" for i in v))}
     return {"key": key, "props": clean, "hash": digest(clean), **extra}
 
 
@@ -110,7 +110,7 @@ def _article_rows(graph: Graph) -> list[dict[str, Any]]:
     for a in sorted(graph.articles.values(), key=lambda a: a.iri):
         rows.append(_row(a.iri, {
             "iri": a.iri, "doc_id": a.doc_id, "path": a.path, "title": a.title,
-            "published": a.published, "source": a.source, "url": a.url,
+            "published": a.published, "date": iso_date(a.published), "source": a.source, "url": a.url,
             "authors": list(a.authors), "editors": list(a.editors),
         }))
     return rows
@@ -124,7 +124,8 @@ def _node_sets(graph: Graph) -> list[NodeSet]:
         titles = sorted({p.title for p in n.posts})
         by_label[NODE_LABELS[n.type]].append(_row(n.iri, {
             "iri": n.iri, "type": n.type, "name": n.label, "aliases": list(n.aliases),
-            "pinyin": n.pinyin, "context": n.context, "titles": titles, "articles": n.articles,
+            "pinyin": n.pinyin, "context": n.context, "date": iso_date(n.date), "titles": titles,
+            "articles": n.articles,
         }))
     return [NodeSet(label, ENTITY_LABEL, by_label[label]) for label in NODE_LABELS.values()
             if by_label[label]]
@@ -134,28 +135,30 @@ def _date(d: str | None) -> str:
     return d or ""
 
 
-def _post_rows(graph: Graph) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Post nodes and HOLDS_POST relationships: one of each per (official, title)."""
-    held: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
+def _post_rows(graph: Graph) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Post nodes, HOLDS_POST and POST_IN rows: one post per (official, title, article), keyed by
+    the same IRI as the RDF graph's ``org:Post`` (``kg.resolve.post_iri``)."""
+    posts: dict[str, dict[str, Any]] = {}
+    holds: dict[str, dict[str, Any]] = {}
+    post_in: dict[str, dict[str, Any]] = {}
     for n in graph.nodes.values():
         if n.type not in NODE_LABELS:
             continue
         for p in n.posts:
-            date = p.date or (graph.articles[p.article].published
-                              if p.article in graph.articles else None)
-            held[(n.iri, p.title)].add((_date(date), p.article))
-    posts, holds = [], []
-    for (official, title), seen in sorted(held.items()):
-        ordered = sorted(seen)
-        dates = [d for d, _ in ordered]
-        known = [d for d in dates if d]
-        key = post_iri(official, title)
-        posts.append(_row(key, {"iri": key, "title": title, "official": official,
-                                "first_date": known[0] if known else None,
-                                "last_date": known[-1] if known else None}))
-        holds.append(_row(key, {"title": title, "articles": [a for _, a in ordered], "dates": dates},
-                          source=official, target=key))
-    return posts, holds
+            key = post_iri(graph.base_iri, n.iri, p.title, p.article)
+            if key in posts:
+                continue
+            date = iso_date(p.date)  # as the RDF graph dates an org:Post: by its own date only
+            org = p.org if p.org in graph.nodes and graph.nodes[p.org].type in NODE_LABELS else None
+            posts[key] = _row(key, {"iri": key, "title": p.title, "official": n.iri,
+                                    "article": p.article, "date": date, "org": org})
+            prov = {"articles": [p.article], "dates": [_date(date)]}
+            holds[key] = _row(f"{n.iri} {key}", prov, source=n.iri, target=key)
+            if org:
+                post_in[key] = _row(f"{key} {org}", prov, source=key, target=org)
+    order = sorted(posts)
+    return ([posts[k] for k in order], [holds[k] for k in order],
+            [post_in[k] for k in order if k in post_in])
 
 
 def _edge_sets(graph: Graph) -> list[RelSet]:
@@ -206,13 +209,15 @@ def build_model(graph: Graph) -> Model:
     for p_article in (p.article for n in graph.nodes.values() for p in n.posts):
         if p_article not in graph.articles:
             raise GraphModelError(f"a post cites unknown article {p_article}")
-    posts, holds = _post_rows(graph)
+    posts, holds, post_in = _post_rows(graph)
     nodes = [NodeSet(ARTICLE_LABEL, ARTICLE_LABEL, _article_rows(graph))] + _node_sets(graph)
     if posts:
         nodes.append(NodeSet(POST_LABEL, POST_LABEL, posts))
     rels = _edge_sets(graph)
     if holds:
         rels.append(RelSet(HOLDS_POST, ENTITY_LABEL, POST_LABEL, holds))
+    if post_in:
+        rels.append(RelSet(POST_IN, POST_LABEL, ENTITY_LABEL, post_in))
     mentions = _mention_rows(graph)
     if mentions:
         rels.append(RelSet(MENTIONS, ARTICLE_LABEL, ENTITY_LABEL, mentions))

@@ -64,8 +64,9 @@ def sample_graph() -> Graph:
     g.articles[a0] = Article(iri=a0, doc_id="a0", path="data/a0.jsonl", title=None, published=None)
     chen = _node(g, "official", "chen-ruifeng", "Official", "陈瑞峰", a1, 10, pinyin="Chén Ruìfēng",
                  context="随州市")
-    chen.posts.append(Post(title="市委书记", article=a1, date="2020-01-29"))
-    chen.posts.append(Post(title="市委书记", article=a2, date="2020-02-03"))
+    cc_iri = _iri("org", "suizhou-cc")
+    chen.posts.append(Post(title="市委书记", article=a1, date="2020-01-29", org=cc_iri))
+    chen.posts.append(Post(title="市委书记", article=a2, date="2020-02-03", org=cc_iri))
     keke = _node(g, "official", "ke-ke", "Official", "克克", a1, 40, pinyin="Kè Kè", context="随州市")
     keke.posts.append(Post(title="市委副书记", article=a1, date="2020-01-29"))
     keke.posts.append(Post(title="市长", article=a1, date="2020-01-29"))
@@ -79,8 +80,9 @@ def sample_graph() -> Graph:
     hq = _node(g, "org", "suizhou-hq", "Organization", "随州市疫情防控工作指挥部", a2, 0,
                aliases=["市指挥部", "市防控指挥部"])
     cc = _node(g, "org", "suizhou-cc", "Organization", "中共随州市委", a1, 0, aliases=["市委"])
-    m1 = _node(g, "meeting", "cc-2020-01-29", "Meeting", "市委常委会(扩大)会议", a1, 20)
-    m2 = _node(g, "meeting", "hq-2020-02-03", "Meeting", "随州市疫情防控工作指挥部调度会议", a2, 20)
+    m1 = _node(g, "meeting", "cc-2020-01-29", "Meeting", "市委常委会(扩大)会议", a1, 20, date="2020-01-29")
+    m2 = _node(g, "meeting", "hq-2020-02-03", "Meeting", "随州市疫情防控工作指挥部调度会议", a2, 20,
+               date="2020-02-03")
     p1 = _node(g, "policy", "yiduan-sanbuduan", "Policy", "“一断三不断”原则", a1, 120)
     p2 = _node(g, "policy", "shoutu", "Policy", "“守土有责、守土担责、守土尽责”", a2, 130)
     _node(g, "policy", "yiduan-sanbuduan", "Policy", "“一断三不断”原则", a2, 150)
@@ -113,6 +115,9 @@ def sample_graph() -> Graph:
     _edge(g, "emphasised", m2, p1, a2, 150, "会议强调，继续坚持“一断三不断”原则。")
     _edge(g, "directed", keke, hq, a2, 170, "克克要求市指挥部统筹调度。")
     _edge(g, "attended", bad_official, m2, a2, 200, f"{HOSTILE_NAMES[0]}参加会议。")
+    # stated twice in the undated article whose text was not available: no sentence, no date
+    _edge(g, "attended", zheng, m1, a0, 0, "")
+    _edge(g, "attended", zheng, m1, a0, 30, "")
     _edge(g, "directed", m2, bad_org, a2, 220, f"会议要求{HOSTILE_NAMES[2]}落实。")
     _edge(g, "emphasised", bad_official, bad_policy, a2, 240, f"他强调{HOSTILE_NAMES[3]}。\n第二行")
     del liu, place
@@ -129,8 +134,8 @@ def add_article(graph: Graph) -> Graph:
     wang.posts.append(Post(title="副市长", article=a3, date="2020-02-10"))
     chen = g.nodes[_iri("official", "chen-ruifeng")]
     chen.mentions.append(Mention(article=a3, start=30, end=33))
-    chen.posts.append(Post(title="市委书记", article=a3, date="2020-02-10"))
-    m3 = _node(g, "meeting", "video-2020-02-10", "Meeting", "全市疫情防控视频会议", a3, 10)
+    chen.posts.append(Post(title="市委书记", article=a3, date="2020-02-10", org=_iri("org", "suizhou-cc")))
+    m3 = _node(g, "meeting", "video-2020-02-10", "Meeting", "全市疫情防控视频会议", a3, 10, date="2020-02-10")
     p3 = _node(g, "policy", "wangge", "Policy", "网格化管理", a3, 60)
     _edge(g, "attended", wang, m3, a3, 5, "副市长王小明出席全市疫情防控视频会议。")
     _edge(g, "presided", chen, m3, a3, 30, "陈瑞峰主持会议。")
@@ -148,7 +153,7 @@ def synthetic_graph(n_articles: int, officials_per_article: int = 8) -> Graph:
         g.articles[art] = Article(iri=art, doc_id=f"s{i}", path=f"synthetic/{i}.txt",
                                   title=f"合成会议报道{i}", published=day, source="合成日报")
         org = _node(g, "org", f"org{i % 50}", "Organization", f"合成市第{i % 50}指挥部", art, 0)
-        meeting = _node(g, "meeting", f"m{i}", "Meeting", f"合成市第{i}次调度会议", art, 20)
+        meeting = _node(g, "meeting", f"m{i}", "Meeting", f"合成市第{i}次调度会议", art, 20, date=day)
         _edge(g, "convened", org, meeting, art, 0, f"合成市第{i % 50}指挥部召开调度会议。")
         for k in range(officials_per_article):
             j = (i * 7 + k * 13) % n_officials
@@ -169,9 +174,11 @@ def expected_counts(graph: Graph) -> dict[str, int]:
     out["Entity"] = len(graph.nodes)
     for key in {e.key for e in graph.edges}:
         out[key[0].upper()] = out.get(key[0].upper(), 0) + 1
-    posts = {(n.iri, p.title) for n in graph.nodes.values() for p in n.posts}
+    posts = {(n.iri, p.title, p.article): p.org for n in graph.nodes.values() for p in n.posts}
     out["Post"] = len(posts)
     out["HOLDS_POST"] = len(posts)
+    if any(org in graph.nodes for org in posts.values()):
+        out["POST_IN"] = sum(1 for org in posts.values() if org in graph.nodes)
     out["MENTIONS"] = len({(m.article, n.iri) for n in graph.nodes.values() for m in n.mentions})
     return out
 

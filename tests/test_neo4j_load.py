@@ -106,10 +106,14 @@ def test_neo4j_provenance_on_relationships(neo4j_db, neo4j_server_proc):
         assert got == want
     # the official's posts over time, from HOLDS_POST
     rows = neo4j_db.execute_query(
-        "MATCH (o:Official {iri: $o})-[h:HOLDS_POST]->(p:Post) RETURN p.title AS t, h.dates AS d ORDER BY t",
-        o="https://zhengwu-kg.example/id/official/ke-ke").records
-    assert [(r["t"], r["d"]) for r in rows] == [
-        ("代市长", ["2020-02-03"]), ("市委副书记", ["2020-01-29"]), ("市长", ["2020-01-29"])]
+        "MATCH (o:Official {iri: $o})-[h:HOLDS_POST]->(p:Post) RETURN p.title AS t, p.date AS d, "
+        "h.articles AS a ORDER BY d, t", o="https://zhengwu-kg.example/id/official/ke-ke").records
+    assert [(r["t"], r["d"], r["a"][0][-2:]) for r in rows] == [
+        ("市委副书记", "2020-01-29", "a1"), ("市长", "2020-01-29", "a1"), ("代市长", "2020-02-03", "a2")]
+    orgs = neo4j_db.execute_query(
+        "MATCH (:Official {name: '陈瑞峰'})-[:HOLDS_POST]->(p:Post)-[:POST_IN]->(o:Organization) "
+        "RETURN p.title AS t, o.name AS o").records
+    assert [(r["t"], r["o"]) for r in orgs] == [("市委书记", "中共随州市委")] * 2
 
 
 def test_neo4j_hostile_names_load_verbatim(neo4j_db, neo4j_server_proc):
@@ -155,17 +159,18 @@ def test_neo4j_new_article_adds_only_its_facts(neo4j_db, neo4j_server_proc):
     assert_complete(neo4j_db, g2)
     nodes_after, rels_after = fingerprint(neo4j_db)
     n, r = summary.totals("nodes"), summary.totals("relationships")
-    assert n.created == sum(e2[k] - e1[k] for k in ("Article", "Entity", "Post")) == 5
-    assert r.created == sum(e2[k] - e1[k] for k in e2 if k.isupper()) == 8
-    # only the restated official, his restated post and its HOLDS_POST changed
-    assert n.updated == 2 and r.updated == 1
-    assert len(set(nodes_before) - set(nodes_after)) == 2
-    assert len(set(rels_before) - set(rels_after)) == 1
+    assert n.created == sum(e2[k] - e1[k] for k in ("Article", "Entity", "Post")) == 6
+    assert r.created == sum(e2[k] - e1[k] for k in e2 if k.isupper()) == 10
+    # only the restated official changed (a new mention); every old relationship is as it was
+    assert n.updated == 1 and r.updated == 0
+    assert len(set(nodes_before) - set(nodes_after)) == 1
+    assert set(rels_before) <= set(rels_after)
     a3 = "https://zhengwu-kg.example/id/article/a3"
     new_facts = neo4j_db.execute_query(
         "MATCH ()-[r]->() WHERE $a IN r.articles OR startNode(r).iri = $a RETURN count(r) AS c",
         a=a3).records[0]["c"]
-    assert new_facts == 3 + 2 + 4  # 3 edges, 2 HOLDS_POST citing it, 4 MENTIONS
+    # 3 edges, 2 HOLDS_POST and 1 POST_IN citing it, 4 MENTIONS
+    assert new_facts == r.created == 3 + 2 + 1 + 4
 
 
 def test_neo4j_kill_loader_midway_then_rerun(neo4j_db, neo4j_server_proc, tmp_path):
@@ -208,12 +213,13 @@ def test_neo4j_cli_load_prints_summary_and_never_the_password(neo4j_db, neo4j_se
     res = run_kg(["load", "neo4j", str(build), "--uri", neo4j_server_proc.uri, "--user", "neo4j",
                   "--database", "neo4j"], pw)
     assert res.returncode == 0, res.stderr
-    assert "nodes: 30 created" not in res.stdout  # sample has 16 entities, 3 articles, 6 posts
-    assert res.stdout.splitlines()[1].startswith("nodes: 25 created, 0 updated, 0 unchanged")
+    e = expected_counts(sample_graph())
+    nodes = e["Entity"] + e["Article"] + e["Post"]
+    assert res.stdout.splitlines()[1].startswith(f"nodes: {nodes} created, 0 updated, 0 unchanged")
     assert pw not in res.stdout + res.stderr
     res2 = run_kg(["load", "neo4j", str(build), "--uri", neo4j_server_proc.uri], pw)
     assert res2.returncode == 0
-    assert "nodes: 0 created, 0 updated, 25 unchanged" in res2.stdout
+    assert f"nodes: 0 created, 0 updated, {nodes} unchanged" in res2.stdout
     assert_complete(neo4j_db, sample_graph())
 
 
