@@ -88,7 +88,9 @@ class OrganizationFinder:
         self.single = set(o["single_char_suffixes"])
         self.standalone = longest_first(o["standalone"])
         self.not_org = set(o["not_org_words"])
-        self.collective = longest_first(o["collective_prefixes"])
+        self.collective = tuple(longest_first(o["collective_prefixes"]))
+        # words such as 干部, 格局, 大局 end no body's name, however long the name before them
+        self.not_org_tails = tuple(w for w in self.not_org if len(w) >= 2 and w[0] in "干全内格布大")
         self.admin_prefixes = longest_first(o["admin_prefixes"])
         self.venues = longest_first(o["venue_suffixes"])
         self.and_joinable = set(o["and_joinable_suffixes"])
@@ -144,9 +146,9 @@ class OrganizationFinder:
             return False  # a title, not a body (盟委常委)
         if len(name) <= len(suffix) and suffix not in ("党中央", "国务院"):
             return False
-        if name in self.not_org or any(name.endswith(w) for w in self.not_org if len(w) >= 2 and w.startswith(("干", "全", "内", "格", "布", "大"))):
+        if name in self.not_org or name.endswith(self.not_org_tails):
             return False
-        if any(name.startswith(c) for c in self.collective):
+        if name.startswith(self.collective):
             return False
         if is_common_word(name):
             return False

@@ -44,6 +44,7 @@ class PeopleRules:
 
     def __post_init__(self) -> None:
         self.follower_re = re.compile("|".join(map(re.escape, self.followers)))
+        self.post_end_re = re.compile("(?:" + "|".join(map(re.escape, self.posts)) + ")$")
         self.long_follower_re = re.compile("|".join(re.escape(f) for f in self.followers if len(f) >= 2))
 
     @classmethod
@@ -131,7 +132,7 @@ class PeopleFinder:
                 continue
             if piece[-1] in NOT_NAME_END and given == 1 and surname_len == 1:
                 continue
-            if any(piece.endswith(p) for p in self.rules.posts):
+            if self.rules.post_end_re.search(piece):
                 continue
             if not self.follower_at(text, end, a):
                 continue

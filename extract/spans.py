@@ -24,6 +24,7 @@ STOP_WORDS = frozenset("""
 受 委托 分别 先后 一行 同志 主要 负责 负责同志 负责人 领导 前往 赴 赶赴 看望 慰问 会见 调研 察看 检查 督导
 """.split())
 
+_STOP_RE = re.compile("|".join(map(re.escape, sorted(STOP_WORDS, key=len, reverse=True))))
 SINGLE_OK = set("省市县区州盟旗乡镇村") | NUMERAL_CHARS
 
 
@@ -92,10 +93,10 @@ def trim_left(a: Analysis, pos: int, head_start: int, extra_stops: frozenset[str
         else:
             break
     # a stop word glued to the name by the segmenter (会同市 as one token) is not part of it
-    for word in sorted(STOP_WORDS | extra_stops, key=len, reverse=True):
-        if text.startswith(word, pos) and pos + len(word) < head_start:
-            pos += len(word)
-            break
+    m = _STOP_RE.match(text, pos)
+    word = m.group() if m else next((w for w in sorted(extra_stops, key=len, reverse=True) if text.startswith(w, pos)), "")
+    if word and pos + len(word) < head_start:
+        pos += len(word)
     return pos
 
 
