@@ -40,7 +40,7 @@ Item = dict[str, Any]  # {"line", "record", "text"} or {"line", "error"}: one ar
 def _lexicon_files() -> list[Path]:
     from extract.lexicons import BUNDLED
 
-    files = sorted(p for p in BUNDLED.iterdir() if p.is_file())
+    files = sorted(p for p in BUNDLED.iterdir() if p.is_file()) if BUNDLED.is_dir() else []
     extra = os.environ.get("ZHENGWU_KG_LEXICONS")
     if extra and Path(extra).is_dir():
         files += sorted(p for p in Path(extra).iterdir() if p.is_file() and (BUNDLED / p.name).exists())

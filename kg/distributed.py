@@ -88,8 +88,26 @@ class DaskExecutor:
             self.client = Client(self.cluster)
         else:
             self.client = Client(self.address, timeout="30s")
-        self.client.register_plugin(_plugin_class()(self.segmenter))
+        try:
+            self.client.register_plugin(_plugin_class()(self.segmenter))
+            self._check_workers()
+        except BaseException:
+            self.__exit__()
+            raise
         return self
+
+    def _check_workers(self) -> None:
+        """Refuse workers whose extractor differs from this client's (code, lexicons, libraries):
+        their records would be cached under a fingerprint they were not made with."""
+        from kg.cache import extractor_fingerprint
+
+        mine = extractor_fingerprint(self.segmenter)
+        theirs = self.client.run(extractor_fingerprint, self.segmenter)
+        odd = sorted(w for w, fp in theirs.items() if fp != mine)
+        if odd:
+            raise ValueError(f"Dask workers {', '.join(odd)} run a different zhengwu-kg extractor (code, "
+                             f"lexicons or library versions) than this client; install the same version "
+                             f"and lexicons everywhere (see docs/scale.md)")
 
     def __exit__(self, *exc) -> None:
         if self.client is not None:

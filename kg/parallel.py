@@ -87,10 +87,10 @@ def _exit_with_parent() -> None:
         os._exit(1)
 
 
-def _init_worker(segmenter: str) -> None:
+def _init_worker(segmenter: str, ready=None) -> None:
     """Once per worker: ignore Ctrl-C (the parent handles it and stops the pool), watch the parent,
-    load the model. A failure is kept and raised by the first task (a failing pool initializer
-    would make the pool restart workers forever)."""
+    load the model, say so on ``ready``. A failure is kept and raised by the first task (a failing
+    pool initializer would make the pool restart workers forever)."""
     global _segmenter_name, _init_error
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, daemon=True).start()
@@ -99,6 +99,8 @@ def _init_worker(segmenter: str) -> None:
         get_extractor(segmenter)
     except BaseException as err:  # noqa: BLE001 - re-raised in the parent through _work
         _init_error = err
+    if ready is not None:
+        ready.put(os.getpid())
 
 
 def _work(task: Task) -> Result:
@@ -127,15 +129,30 @@ def ensure_model(segmenter: str = "pkuseg") -> None:
 class ProcessPool:
     """N spawned worker processes; :meth:`run` yields results as they finish (any order)."""
 
+    READY_TIMEOUT = 900.0  # seconds for every worker to load the model (a very busy machine)
+
     def __init__(self, workers: int, segmenter: str = "pkuseg") -> None:
         self.workers = workers
         self.segmenter = segmenter
         self._pool = None
 
     def __enter__(self) -> "ProcessPool":
+        """Start the workers and return once each has loaded the model (so timings and the
+        progress bar measure extraction, not start-up)."""
+        import queue
+
         ensure_model(self.segmenter)
         ctx = mp.get_context("spawn")
-        self._pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(self.segmenter,))
+        ready = ctx.Queue()
+        self._pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(self.segmenter, ready))
+        try:
+            for _ in range(self.workers):
+                ready.get(timeout=self.READY_TIMEOUT)
+        except queue.Empty:
+            pass  # a worker is slow or died and is being replaced: tasks will wait for it
+        except BaseException:
+            self.__exit__(*sys.exc_info())
+            raise
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:

@@ -69,7 +69,7 @@ class ScaleStats:
     main_peak_rss: int = 0
     seconds_plan: float = 0.0
     seconds_extract: float = 0.0
-    seconds_startup: float = 0.0  # until the first extracted file (model loading, cluster start)
+    seconds_startup: float = 0.0  # until the workers had loaded the model (or the cluster started)
     seconds_resolve: float = 0.0
     seconds_write: float = 0.0
     cache_dir: str = ""
@@ -148,16 +148,15 @@ def extract_missing(units: list[Unit], cache: RecordCache, executor_factory: Cal
     bar = progress_bar(sum(u.articles for u in todo.values()), progress)
     started = time.perf_counter()
     try:
-        with executor_factory() as ex:
+        with executor_factory() as ex:  # returns once the workers have loaded the model
+            stats.seconds_startup = time.perf_counter() - started
+            bar.reset(total=bar.total)  # rate and ETA from here on
             stats.backend = {"InProcess": "in-process", "ProcessPool": "process",
                              "DaskExecutor": "dask"}.get(type(ex).__name__, type(ex).__name__)
             stats.workers = ex.workers
             by_index = {u.index: u for u in todo.values()}
             for index, items, pid, rss in ex.run((u.index, u.path) for u in todo.values()):
                 unit = by_index[index]
-                if not stats.extracted_files:  # workers are up: rate and ETA from here on
-                    stats.seconds_startup = time.perf_counter() - started
-                    bar.reset(total=bar.total)
                 cache.put(unit.key, unit.path, items)
                 stats.extracted_files += 1
                 stats.extracted_articles += sum(1 for it in items if "record" in it)

@@ -42,3 +42,24 @@ def test_unreachable_scheduler_is_one_clear_error(tmp_path):
     assert proc.returncode == 1
     assert f"127.0.0.1:{port}" in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
     assert not (tmp_path / "o" / "graph.json").exists()
+
+
+def test_running_cluster_by_address_and_mismatched_workers_refused(tmp_path):
+    """``--dask tcp://…`` on a cluster started elsewhere; workers whose lexicons differ from the
+    client's are refused before anything is extracted (their records would be cached wrongly)."""
+    from distributed import LocalCluster
+
+    lex = tmp_path / "lex"
+    lex.mkdir()
+    (lex / "policies.json").write_text("{}", encoding="utf-8")  # same rules, different lexicon files
+    src = corpus(tmp_path / "src", 3, seed=2, bad=False)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None, env={"ZHENGWU_KG_LEXICONS": str(lex)}) as cluster:
+        address = cluster.scheduler_address
+        refused = kg_build(str(src), "--out", str(tmp_path / "o1"), "--dask", address)
+        assert refused.returncode == 1 and "run a different zhengwu-kg extractor" in refused.stderr, refused.stderr
+        assert not (tmp_path / "o1" / "graph.json").exists()
+        ok = kg_build(str(src), "--out", str(tmp_path / "o2"), "--dask", address,
+                      env={"ZHENGWU_KG_LEXICONS": str(lex)})
+        assert ok.returncode == 0, ok.stderr
+        assert "3 extracted from 3 files by 1 dask worker," in ok.stderr
