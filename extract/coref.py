@@ -9,6 +9,8 @@ relation component, which knows which meeting is in context.
 """
 from __future__ import annotations
 
+import re
+
 from extract.analysis import Analysis, EntityDraft, Mention
 from extract.places import divisions
 
@@ -133,6 +135,10 @@ class Coreference:
                 if i == j or ei.type != "Policy" or ej.type != "Policy":
                     continue
                 names_i = {ei.name, *ei.aliases}
+                bare = lambda n: re.sub(r"[（(][^）)]{1,8}[）)]$", "", n)  # …建议（讨论稿）
+                if bare(ej.name) == bare(ei.name) and ej.name != ei.name and len(ej.name) <= len(ei.name):
+                    self._merge(a, i, j)
+                    continue
                 if ej.name in names_i or (len(ej.name) >= 2 and ei.name.startswith(ej.name)
                                          and len(ei.name) - len(ej.name) <= 4) or (
                         len(ej.name) >= 4 and len(ei.name) > len(ej.name) and ei.name.endswith(ej.name)

@@ -58,7 +58,14 @@ class PolicyFinder:
             for suffix in self.attach:
                 if text.startswith(suffix, m.end()):
                     name = inner + suffix
+                    a.add(Mention(m.end(), m.end() + len(suffix), "_Title", suffix, role="policy-tail"))
                     break
+            else:
+                # “菜篮子”市长负责制: a policy word a few characters on, with nothing between but words
+                tail = re.match(r"[\u4e00-\u9fff]{1,4}?(?:" + "|".join(map(re.escape, self.attach)) + ")", text[m.end():m.end() + 8])
+                if tail and a.at_boundary(m.end() + tail.end()) and not re.search(r"[的和与及等要在]", tail.group()):
+                    name = inner + tail.group()
+                    a.add(Mention(m.end(), m.end() + tail.end(), "_Title", tail.group(), role="policy-tail"))
             a.add(Mention(s, e, "Policy", name, aliases=[inner] if name != inner else [], role="quoted"))
         self.find_inner_quotes(a)
         for word in self.known:

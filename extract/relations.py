@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from extract.analysis import PUNCT, Analysis, EntityDraft, Mention, RelationDraft
 from extract.lexicons import Lexicons, longest_first
 
+COLLECTIVE_AFTER = ("各", "有关", "相关", "所属", "下属", "直属", "部分")  # 州政府各部门: the departments attend
 CLAUSE_PUNCT = set("，；：。！？\n")
 NON_MEETING_OBJECTS = ("调研", "考察", "活动", "检查", "视察", "慰问", "走访", "督导", "仪式", "培训", "劳动", "义务")
 
@@ -207,7 +208,8 @@ class RelationFinder:
                 for cue in cues:
                     subj = [m for m in ments if block_start <= m.start < cue.start
                             and m.type in ("Official", "Person", "Organization", "Meeting")
-                            and not any(d0 <= m.start < d1 for d0, d1 in delegated)]
+                            and not any(d0 <= m.start < d1 for d0, d1 in delegated)
+                            and not (m.type == "Organization" and a.text.startswith(COLLECTIVE_AFTER, m.end))]
                     between = a.text[prev_end:cue.start]
                     people = [m for m in subj if m.type in ("Official", "Person")]
                     if not people and not [m for m in subj if m.type == "Organization"] and prev_subjects and not any(c in "，；" for c in between):
