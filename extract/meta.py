@@ -209,7 +209,7 @@ def find_authors(text: str, start: int = 0, end: int | None = None) -> list[tupl
     c = cues()
     stops = c["editor_labels"] + c["meta_labels"] + c["source_labels"] + c["reporter_roles"] + c["byline_words"]
     out = []
-    pat = rf"(?:(?<![\u4e00-\u9fff])(?:{_alt(c['author_labels'])})\s*[:：/]\s*|(?:{_alt(c['reporter_roles'])}){_SPACE}*)"
+    pat = rf"(?:(?<![\u4e00-\u9fff])(?:{_alt(c['author_labels'] + c['reporter_roles'])})\s*[:：/]\s*|(?:{_alt(c['reporter_roles'])}){_SPACE}*)"
     for m in _compiled(pat).finditer(text, start, end):
         line_end = text.find("\n", m.end())
         line_end = end if line_end < 0 else min(line_end, end)

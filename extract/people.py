@@ -172,8 +172,8 @@ class PeopleFinder:
                 if len(token) == 1 and token in LONE_FUNCTION_CHARS:
                     return None
                 tag = tag_of(token) or ""
-                if len(token) >= 2 and freq_of(token) >= 300 and not tag.startswith(("nr", "ns", "nz")):
-                    return None
+                if len(token) >= 2 and (freq_of(token) >= 300 and not tag.startswith("nr") or tag.startswith(("ns", "nz"))):
+                    return None  # a common word or a place (武夷|岩茶) is no transliterated name
                 j = t0
             return end
         return None
@@ -373,6 +373,9 @@ class PeopleFinder:
             while (i := text.find(role, start)) >= 0:
                 start = i + len(role)
                 for s, e in self.name_list_at(a, start, loose=role not in self.rules.generic_roles):
+                    head = text[s:s + 2]
+                    if freq_of(head) >= 2000 and not (tag_of(head) or "").startswith("nr"):
+                        continue  # 游客|权益的: a common word, not surname + given name
                     if not a.taken(s, e) and not is_common_word(text[s:e]):
                         a.add(Mention(s, e, "Person", text[s:e], role="role", lead=i))
 
