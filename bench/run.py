@@ -1,0 +1,344 @@
+"""The extraction and scale benchmark: one run, every ratio against a baseline measured in that run.
+
+    .venv/bin/python bench/run.py                          # defaults: 200 articles, 3 rounds, 1000-article build
+    .venv/bin/python bench/run.py --build-articles 20000   # the full-size build (long: run it in the background)
+    .venv/bin/python bench/run.py --no-write               # print only; leave docs/benchmarks.md alone
+
+Rows (synthetic articles from bench/gen_corpus.py, the same texts for every contender):
+
+- full extraction (raw text → record: furniture, metadata, spaCy+pkuseg, every extractor) against
+  spaCy+pkuseg segmentation alone (the same spaCy pipeline's tokenizer on the same raw texts), and
+  against jieba's POS tagger (``jieba.posseg``). Rounds are interleaved (A B C, B C A, …) so that a
+  burst of load from other work hits every contender; the median round counts.
+- 2 worker processes against 1 (``kg.parallel.ProcessPool``), and a Dask ``LocalCluster`` of 2
+  worker processes against one process (``kg.distributed.DaskExecutor`` vs in-process), on the same
+  files, with every worker's model loaded before the clock starts; the Dask items are compared with
+  the single-process ones. Peak RSS per worker from ``getrusage`` in each worker.
+- a whole ``kg build --workers 2`` of ``--build-articles`` articles (subprocess, wall time, peak RSS
+  per worker), then the same build with ``--new`` new articles added: the incremental re-run's time
+  as a share of the full build's.
+- the SPARQL, Neo4j and Viz figures: their sections of docs/benchmarks.md (``--run-others`` runs
+  bench/bench_sparql.py and bench/bench_neo4j.py first, if present).
+
+The machine's load average (1 min) is printed before and after each part: on a shared 2-core machine
+the parallel ratios depend on it. Writes the "## Scale" section of docs/benchmarks.md.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+DOC = ROOT / "docs" / "benchmarks.md"
+OTHERS = (("SPARQL", "bench_sparql.py", ["--write-docs"]), ("Neo4j", "bench_neo4j.py", ["--write-docs"]))
+
+
+def load() -> float:
+    return os.getloadavg()[0]
+
+
+def mb(n: float) -> str:
+    return f"{n / 1024 / 1024:.0f} MB"
+
+
+class Table:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str, str]] = []
+        self.notes: list[str] = []
+
+    def add(self, what: str, measured: str, ratio: str, target: str = "") -> None:
+        self.rows.append((what, measured, ratio, target))
+        print(f"  {what}: {measured} → {ratio} {target}", file=sys.stderr, flush=True)
+
+    def markdown(self) -> str:
+        out = ["| measure | measured | ratio | target |", "|---|---|---:|---|"]
+        out += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in self.rows]
+        return "\n".join(out)
+
+
+# ----------------------------------------------------------------------------- single process
+
+def texts_of(folder: Path) -> list[tuple[str, str]]:
+    return [(str(p), p.read_text(encoding="utf-8")) for p in sorted(folder.rglob("*.txt"))]
+
+
+def bench_extraction(texts: list[tuple[str, str]], rounds: int, table: Table) -> None:
+    """Full extraction vs segmentation alone vs jieba.posseg, interleaved rounds, same texts."""
+    import jieba
+    import jieba.posseg as pseg
+
+    from extract.read import document_from_text
+    from kg.parallel import get_extractor
+
+    jieba.setLogLevel(60)
+    ex = get_extractor("pkuseg")
+    seg = ex.segmenter
+
+    def extraction(ts):
+        for path, text in ts:
+            ex.extract(document_from_text(text, path))
+
+    def segmentation(ts):
+        for _, text in ts:
+            seg.tokens(text)
+
+    from extract.normalize import normalize
+
+    bodies = {path: normalize(document_from_text(text, path).body).text for path, text in texts}
+
+    def body_segmentation(ts):  # exactly the text the extractor segments (body after furniture removal)
+        for path, _ in ts:
+            seg.tokens(bodies[path])
+
+    def posseg(ts):
+        for _, text in ts:
+            list(pseg.cut(text))
+
+    contenders = [("extraction", extraction), ("segmentation", segmentation), ("jieba.posseg", posseg),
+                  ("body segmentation", body_segmentation)]
+    for _, fn in contenders:  # warm-up: caches, jieba's dictionary, lazy imports
+        fn(texts[:10])
+    times: dict[str, list[float]] = {name: [] for name, _ in contenders}
+    for r in range(rounds):
+        order = contenders[r % len(contenders):] + contenders[:r % len(contenders)]
+        for name, fn in order:
+            t = time.perf_counter()
+            fn(texts)
+            times[name].append(time.perf_counter() - t)
+    med = {k: statistics.median(v) for k, v in times.items()}
+    n = len(texts)
+    chars = sum(len(t) for _, t in texts)
+    table.add(f"full extraction vs spaCy+pkuseg segmentation alone ({n} texts, {chars // n} chars avg, "
+              f"median of {rounds} interleaved rounds)",
+              f"extraction {n / med['extraction']:.1f} articles/s, segmentation {n / med['segmentation']:.1f} articles/s",
+              f"{med['segmentation'] / med['extraction']:.2f}×", "≥ 0.8×")
+    table.add("full extraction vs segmentation of only the article bodies the extractor segments (stricter)",
+              f"body segmentation {n / med['body segmentation']:.1f} articles/s",
+              f"{med['body segmentation'] / med['extraction']:.2f}×", "")
+    table.add("full extraction vs jieba.posseg (same texts)",
+              f"jieba.posseg {n / med['jieba.posseg']:.1f} articles/s",
+              f"{med['jieba.posseg'] / med['extraction']:.2f}×", "(> 1 = extraction faster)")
+
+
+# ------------------------------------------------------------------------------------ parallel
+
+def _timed_run(ex, tasks) -> tuple[float, dict[int, list], dict[int, int]]:
+    t = time.perf_counter()
+    items, rss = {}, {}
+    for index, its, pid, peak in ex.run(tasks):
+        items[index] = its
+        rss[pid] = max(rss.get(pid, 0), peak)
+    return time.perf_counter() - t, items, rss
+
+
+def bench_workers(folder: Path, rounds: int, table: Table, dask: bool) -> None:
+    from extract.read import expand_paths
+    from kg.parallel import InProcess, ProcessPool
+
+    tasks = [(i, p) for i, p in enumerate(expand_paths([str(folder)]))]
+    n = len(tasks)
+    with ProcessPool(1) as one, ProcessPool(2) as two:  # both ready (models loaded) before any clock
+        for ex in (one, two):  # first-use costs in every worker (lazy caches, regexes) off the clock
+            _timed_run(ex, tasks[:12])
+        t1, t2 = [], []
+        peaks: dict[int, int] = {}
+        items1 = items2 = None
+        for r in range(rounds):
+            for name in (("one", "two") if r % 2 == 0 else ("two", "one")):
+                secs, items, rss = _timed_run(one if name == "one" else two, tasks)
+                (t1 if name == "one" else t2).append(secs)
+                peaks.update({pid: max(peaks.get(pid, 0), v) for pid, v in rss.items()})
+                if name == "one":
+                    items1 = items
+                else:
+                    items2 = items
+    a, b = statistics.median(t1), statistics.median(t2)
+    table.add(f"2 worker processes vs 1 ({n} files, median of {rounds} interleaved rounds)",
+              f"1 worker {n / a:.1f} articles/s, 2 workers {n / b:.1f} articles/s"
+              + ("" if items1 == items2 else " — OUTPUTS DIFFER"),
+              f"{a / b:.2f}×", "≥ 1.7×")
+    table.add("peak RSS per worker process (after the runs above)", ", ".join(mb(v) for v in peaks.values()),
+              mb(max(peaks.values())), "< 1.5 GB")
+    if not dask:
+        return
+    from kg.distributed import DaskExecutor
+
+    inproc = InProcess()
+    with DaskExecutor("local", n_workers=2) as dx, inproc:
+        for ex in (dx, inproc):
+            _timed_run(ex, tasks[:12])
+        td, ti = [], []
+        dpeaks: dict[int, int] = {}
+        same = True
+        for r in range(rounds):
+            for name in (("dask", "one") if r % 2 == 0 else ("one", "dask")):
+                secs, items, rss = _timed_run(dx if name == "dask" else inproc, tasks)
+                (td if name == "dask" else ti).append(secs)
+                if name == "dask":
+                    dpeaks.update(rss)
+                    same = same and _same_items(items, items1)
+                else:
+                    same = same and _same_items(items, items1)
+    d, i = statistics.median(td), statistics.median(ti)
+    table.add(f"Dask LocalCluster (2 worker processes) vs 1 process ({n} files, median of {rounds} rounds)",
+              f"1 process {n / i:.1f} articles/s, Dask {n / d:.1f} articles/s; output "
+              + ("identical" if same else "DIFFERENT"),
+              f"{i / d:.2f}×", "identical output")
+    table.add("peak RSS per Dask worker", ", ".join(mb(v) for v in dpeaks.values()), mb(max(dpeaks.values())), "")
+
+
+def _same_items(a: dict[int, list], b: dict[int, list] | None) -> bool:
+    """Items from different executors: the same once the (temp) paths inside records are set aside."""
+    if b is None or a.keys() != b.keys():
+        return False
+    from kg.cache import strip_paths
+
+    return all(strip_paths(a[k], "") == strip_paths(b[k], "") for k in a)
+
+
+# -------------------------------------------------------------------------------- whole builds
+
+def _build(src: Path, out: Path, workers: int) -> tuple[float, str]:
+    t = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "kg.cli", "build", str(src), "--out", str(out), "--workers",
+                           str(workers), "--no-progress"], capture_output=True, text=True, cwd=ROOT)
+    secs = time.perf_counter() - t
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(proc.stderr)
+    return secs, proc.stderr
+
+
+def bench_build(n: int, new: int, workers: int, table: Table, seed: int) -> None:
+    from gen_corpus import write_corpus
+
+    with tempfile.TemporaryDirectory(prefix="kg-bench-build-") as tmp:
+        src, out = Path(tmp) / "src", Path(tmp) / "out"
+        write_corpus(src, n, seed=seed)
+        full, err = _build(src, out, workers)
+        summary = _summary(err)
+        write_corpus(src, n + new, seed=seed, start=n)
+        inc, err2 = _build(src, out, workers)
+        s2 = _summary(err2)
+    table.add(f"`kg build --workers {workers}` of {n} synthetic articles (wall time, whole build)",
+              f"{full:.0f} s: {summary.get('time', '')}", f"{n / full:.1f} articles/s", "")
+    table.add(f"peak RSS in that build", summary.get("memory", "?"), "", "< 1.5 GB per worker")
+    table.add(f"re-run with {new} new articles (incremental) vs the full build",
+              f"{inc:.1f} s ({s2.get('head', '')}; {s2.get('time', '')})", f"{inc / full:.3f}", "< 0.1")
+
+
+def _summary(stderr: str) -> dict[str, str]:
+    out = {}
+    for line in stderr.splitlines():
+        if line.startswith("kg build: time: "):
+            out["time"] = line[len("kg build: time: "):]
+        elif line.startswith("kg build: peak memory: "):
+            out["memory"] = line[len("kg build: peak memory: "):]
+        elif re.match(r"kg build: \d+ articles", line):
+            out["head"] = re.sub(r" → .*", "", line[len("kg build: "):])
+    return out
+
+
+# ---------------------------------------------------------------------------------- other parts
+
+def sections(names: list[str]) -> str:
+    if not DOC.exists():
+        return ""
+    doc = DOC.read_text(encoding="utf-8")
+    found = []
+    for name in names:
+        m = re.search(rf"^## {re.escape(name)}\n.*?(?=^## |\Z)", doc, re.S | re.M)
+        if m:
+            found.append(m.group(0).strip())
+    return "\n\n".join(found)
+
+
+def run_others() -> None:
+    for name, script, args in OTHERS:
+        path = ROOT / "bench" / script
+        if path.exists():
+            print(f"running {script} …", file=sys.stderr, flush=True)
+            subprocess.run([sys.executable, str(path), *args], cwd=ROOT)
+
+
+def write_section(text: str) -> None:
+    """Replace the "## Scale" section of docs/benchmarks.md (or append it), leaving the rest alone."""
+    doc = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n\n"
+    pattern = re.compile(r"^## Scale\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(doc):
+        doc = pattern.sub(lambda _m: text + "\n", doc, count=1)
+    else:
+        doc = doc.rstrip("\n") + "\n\n" + text + "\n"
+    tmp = DOC.with_suffix(".md.tmp")
+    tmp.write_text(doc, encoding="utf-8")
+    os.replace(tmp, DOC)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--articles", type=int, default=200, help="texts for the extraction and worker rows (default 200)")
+    ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds per comparison (default 3)")
+    ap.add_argument("--build-articles", type=int, default=1000, help="articles of the whole-build row (0: skip)")
+    ap.add_argument("--new", type=int, default=100, help="new articles for the incremental re-run (default 100)")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--no-dask", action="store_true", help="skip the Dask row")
+    ap.add_argument("--only-build", action="store_true", help="only the whole-build rows")
+    ap.add_argument("--run-others", action="store_true", help="run bench_sparql.py / bench_neo4j.py first")
+    ap.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    args = ap.parse_args(argv)
+
+    from gen_corpus import write_corpus
+
+    table = Table()
+    loads = [f"{load():.1f}"]
+    started = time.perf_counter()
+    if not args.only_build:
+        with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
+            folder = Path(tmp) / "corpus"
+            write_corpus(folder, args.articles, seed=args.seed, html_share=0.0)
+            print(f"extraction vs segmentation vs jieba (load {load():.1f}) …", file=sys.stderr, flush=True)
+            bench_extraction(texts_of(folder), args.rounds, table)
+            loads.append(f"{load():.1f}")
+            print(f"workers and Dask (load {load():.1f}) …", file=sys.stderr, flush=True)
+            bench_workers(folder, args.rounds, table, dask=not args.no_dask)
+            loads.append(f"{load():.1f}")
+    if args.build_articles:
+        print(f"whole build of {args.build_articles} articles (load {load():.1f}) …", file=sys.stderr, flush=True)
+        bench_build(args.build_articles, args.new, 2, table, args.seed)
+        loads.append(f"{load():.1f}")
+    if args.run_others:
+        run_others()
+
+    command = " ".join(["bench/run.py", *(argv if argv is not None else sys.argv[1:])])
+    header = (f"Measured {date.today().isoformat()} by `.venv/bin/python {command}` "
+              f"({time.perf_counter() - started:.0f} s) on {platform.machine()}, {os.cpu_count()} cores shared with "
+              f"other developers' work; 1-minute load average at the start and after each part: "
+              f"{' → '.join(loads)}.")
+    text = "\n".join(["## Scale", "", header, "", table.markdown(), "",
+                      "Rerun: `.venv/bin/python bench/run.py` (add `--build-articles 20000` for the full-size "
+                      "build; it takes long, run it in the background). The SPARQL, Neo4j and Viz figures are "
+                      "in their own sections of this file (`bench/bench_sparql.py`, `bench/bench_neo4j.py`, "
+                      "`bench/bench_viz.py`); `bench/run.py --run-others` reruns the first two."])
+    print(text)
+    others = sections(["SPARQL", "Neo4j", "Viz"])
+    if others:
+        print("\n" + others)
+    if not args.no_write:
+        write_section(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
