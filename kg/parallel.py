@@ -126,10 +126,20 @@ def ensure_model(segmenter: str = "pkuseg") -> None:
         fetch_pkuseg_model()
 
 
+class WorkerDied(RuntimeError):
+    """A worker process died (killed, out of memory, crashed) while extracting."""
+
+
 class ProcessPool:
-    """N spawned worker processes; :meth:`run` yields results as they finish (any order)."""
+    """N spawned worker processes; :meth:`run` yields results as they finish (any order).
+
+    Built on ``concurrent.futures.ProcessPoolExecutor`` so that a worker that dies (OOM killer,
+    segfault, kill) fails the build with :class:`WorkerDied` instead of hanging it; the files
+    finished before are in the cache and the next run resumes from there.
+    """
 
     READY_TIMEOUT = 900.0  # seconds for every worker to load the model (a very busy machine)
+    WINDOW_PER_WORKER = 8  # tasks in flight per worker (the rest are submitted as these finish)
 
     def __init__(self, workers: int, segmenter: str = "pkuseg") -> None:
         self.workers = workers
@@ -140,33 +150,63 @@ class ProcessPool:
         """Start the workers and return once each has loaded the model (so timings and the
         progress bar measure extraction, not start-up)."""
         import queue
+        from concurrent.futures import ProcessPoolExecutor
 
         ensure_model(self.segmenter)
         ctx = mp.get_context("spawn")
         ready = ctx.Queue()
-        self._pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(self.segmenter, ready))
+        self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_init_worker,
+                                         initargs=(self.segmenter, ready))
         try:
+            for _ in range(self.workers):  # every worker is started by a task of its own
+                self._pool.submit(os.getpid)
             for _ in range(self.workers):
                 ready.get(timeout=self.READY_TIMEOUT)
         except queue.Empty:
-            pass  # a worker is slow or died and is being replaced: tasks will wait for it
+            pass  # a worker is slow: tasks will wait for it
         except BaseException:
             self.__exit__(*sys.exc_info())
             raise
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if self._pool is not None:
-            if exc_type is None:
-                self._pool.close()
-            else:
-                self._pool.terminate()
-            self._pool.join()
-            self._pool = None
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        if exc_type is not None:  # Ctrl-C or a failure: stop now, finished files are cached
+            for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                proc.terminate()
+            pool.shutdown(wait=True, cancel_futures=True)
+        else:
+            pool.shutdown(wait=True)
 
     def run(self, tasks: Iterable[Task]) -> Iterator[Result]:
+        from concurrent.futures import FIRST_COMPLETED, wait
+        from concurrent.futures.process import BrokenProcessPool
+
         assert self._pool is not None, "use ProcessPool as a context manager"
-        yield from self._pool.imap_unordered(_work, tasks, chunksize=1)
+        todo = iter(tasks)
+        pending: set = set()
+
+        def fill() -> None:
+            while len(pending) < self.WINDOW_PER_WORKER * self.workers:
+                task = next(todo, None)
+                if task is None:
+                    return
+                pending.add(self._pool.submit(_work, task))
+
+        fill()
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                pending.discard(fut)
+                try:
+                    result = fut.result()
+                except BrokenProcessPool as err:
+                    raise WorkerDied(f"a worker process died while extracting ({err}); the files finished "
+                                     f"so far are cached: run the build again to resume") from None
+                yield result
+            fill()
 
 
 class InProcess:

@@ -290,6 +290,7 @@ def build_from_args(args, on_error: Callable[[str], None] | None = None) -> Scal
     """``kg build`` PATH mode with the options :func:`add_arguments` defines (a missing model or an
     unreachable cluster becomes a ValueError: one line on stderr, exit status 1)."""
     from extract.model_store import ModelMissing
+    from kg.parallel import WorkerDied
 
     if args.workers < 1:
         raise ValueError(f"--workers must be at least 1, not {args.workers}")
@@ -297,7 +298,7 @@ def build_from_args(args, on_error: Callable[[str], None] | None = None) -> Scal
         return build_scaled(args.paths, args.out, workers=args.workers, dask=args.dask, cache_dir=args.cache,
                             use_cache=not args.no_cache, base_iri=args.base_iri, progress=args.progress,
                             on_error=on_error)
-    except ModelMissing as err:
+    except (ModelMissing, WorkerDied) as err:
         raise ValueError(str(err)) from None
 
 

@@ -112,3 +112,23 @@ def _ctrl_c_then_resume(src, reference, tmp_path):
     assert resumed.returncode == 0, resumed.stderr
     assert f"{N - done} extracted" in resumed.stderr and f"{done} files from the cache" in resumed.stderr
     assert_same_outputs(reference, out)
+
+
+def test_a_dead_worker_fails_the_build_clearly_and_it_resumes(src, reference, tmp_path, code_before):
+    """A worker killed mid-build (as the OOM killer would) stops the build with one clear error,
+    instead of hanging it; the next run resumes from the cache."""
+    with extraction_code_unchanged(code_before):
+        out = tmp_path / "out"
+        proc = _start(src, out, "--workers", "2", "--no-progress")
+        _wait_for_entries(proc, out / ".cache", 3)
+        victim = [p for p in psutil.Process(proc.pid).children() if "spawn_main" in " ".join(p.cmdline())
+                  and "resource_tracker" not in " ".join(p.cmdline())][0]
+        victim.kill()
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 1 and "a worker process died" in err and "Traceback" not in err, err
+        assert not (out / "graph.json").exists()
+        done = len(cache_entries(out / ".cache"))
+        resumed = kg_build(str(src), "--out", str(out), "--workers", "2", "--no-progress")
+        assert resumed.returncode == 0, resumed.stderr
+        assert f"{done} files from the cache" in resumed.stderr
+        assert_same_outputs(reference, out)
