@@ -113,12 +113,6 @@ class Analysis:
         j = bisect.bisect_left(self._sentence_starts, end)
         return self.sentences[i:j]
 
-    def paragraph_of(self, pos: int) -> tuple[int, int]:
-        for s, e in self.paragraphs:
-            if s <= pos < e or pos == e:
-                return (s, e)
-        return (0, len(self.text))
-
     def at_boundary(self, pos: int) -> bool:
         return pos in self.bounds
 

@@ -16,7 +16,6 @@ from extract.spans import all_matches, trim_left, walk_left
 from extract.wordlist import is_common_word, is_function_word
 
 ORDINAL_GAP = re.compile(r"[第0-9一二三四五六七八九十百零〇两次届年]+")
-MEETING_STOPS = frozenset({"精神", "期间", "结束后", "上", "前", "后", "中"})
 
 
 class MeetingFinder:

@@ -146,6 +146,7 @@ class Coreference:
                     self._merge(a, i, j)
 
     def _merge_meeting_suffixes(self, a: Analysis) -> None:
+        """第十八次会议 (a headline) is the 市五届人大常委会第十八次会议 of the body (``same_meeting``)."""
         idx = [i for i, e in enumerate(a.entities) if e.type == "Meeting"]
         idx.sort(key=lambda i: -len(a.entities[i].name))
         for i in idx:
@@ -154,20 +155,6 @@ class Coreference:
                 if i != j and long.type == "Meeting" and short.type == "Meeting" and len(short.name) <= len(long.name) \
                         and same_meeting(short.name, long.name):
                     self._merge(a, i, j)
-
-    def _unused_merge_meeting_suffixes(self, a: Analysis) -> None:
-        """第十八次会议 (a headline) is the 市五届人大常委会第十八次会议 of the body."""
-        idx = [i for i, e in enumerate(a.entities) if e.type == "Meeting"]
-        idx.sort(key=lambda i: -len(a.entities[i].name))
-        for i in idx:
-            for j in idx:
-                long, short = a.entities[i], a.entities[j]
-                if i == j or long.type != "Meeting" or short.type != "Meeting":
-                    continue
-                if len(short.name) >= 4 and long.name.endswith(short.name) and len(short.name) < len(long.name):
-                    tail = _tail(short.name, MEETING_TAILS) or ""
-                    if len(short.name) - len(tail) >= 2:
-                        self._merge(a, i, j)
 
 
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}

@@ -99,15 +99,6 @@ class RelationFinder:
                 return m
         return None
 
-    def meeting_before(self, a: Analysis, pos: int, floor: int) -> Mention | None:
-        best = None
-        for m in a.mentions_between(floor, pos):
-            if m.type == "Meeting" and m.end <= pos:
-                between = a.text[m.end:pos]
-                if not any(c in "，。；" for c in between) and len(between) <= 12:
-                    best = m
-        return best
-
     def new_meeting(self, a: Analysis, name: str, mention: Mention) -> int:
         for i, e in enumerate(a.entities):
             if e.type == "Meeting" and (e.name == name or name in e.aliases):
@@ -177,7 +168,6 @@ class RelationFinder:
                                 and m.start > clause and not self._blocked(a, m, cue, cues)]
                     if mt is not None and mt.role == "bare" and mt.entity is None:
                         if subjects:
-                            org = a.entities[subjects[-1].entity]
                             short = subjects[-1].name
                             current = self.new_meeting(a, short + mt.name, mt)
                         elif current is None:
