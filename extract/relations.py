@@ -308,22 +308,10 @@ class RelationFinder:
             for b, other in enumerate(a.entities):
                 if b != h and other.type == "Meeting" and other.mentions and conveners.get(h) \
                         and conveners.get(h) & conveners.get(b, set()) and any(m.start >= he for m in other.mentions):
-                    for m in ent.mentions:
-                        m.entity = b
-                        other.mentions.append(m)
-                    for alias in [ent.name, *ent.aliases]:
-                        if alias not in other.aliases and alias != other.name:
-                            other.aliases.append(alias)
-                    ent.mentions = []
-                    ent.type = "_merged"
+                    self._absorb(a, b, h)
                     remap[h] = b
                     break
-        if not remap:
-            return rels
-        out: dict = {}
-        for (kind, src, tgt), ev in rels.items():
-            out.setdefault((kind, remap.get(src, src), remap.get(tgt, tgt)), ev)
-        return out
+        return self._remap(rels, remap)
 
     def _blocked(self, a: Analysis, m: Mention, cue: Cue, cues: list[Cue]) -> bool:
         """Is there another cue between the organisation and this convene cue?"""
