@@ -54,7 +54,19 @@ class Outputs:
 
     def union_triples(self):
         """Every triple of every graph, each once (what Turtle/N-Triples/JSON-LD hold)."""
-        return self.ox.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+        import pyoxigraph as ox
+
+        yield from (ox.Triple(q.subject, q.predicate, q.object)
+                    for q in self.ox.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        yield from self.ox.query(self.NAMED_ONLY)
+
+    # An article graph's relation triples repeat the default graph's (ontology/to_rdf.py); everything
+    # else in it (evidence, mentions) is its own. So the union is the default graph plus the article
+    # graphs' other triples: no union-wide de-duplication (the slow part of a CONSTRUCT over all).
+    NAMED_ONLY = ("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?p NOT IN ("
+                  + ", ".join(f"<https://w3id.org/zhengwu-kg/ontology#{r}>" for r in
+                              ("attended", "presided", "addressed", "convened", "emphasised", "directed"))
+                  + ")) }")
 
 
 Writer = Callable[[Outputs, Path], None]
@@ -67,11 +79,17 @@ def write_graph_json(out: Outputs, path: Path) -> None:
 
 
 def _serialize_union(out: Outputs, path: Path, fmt_name: str) -> None:
+    """The union of all graphs in one Turtle/N-Triples file, written by pyoxigraph: the default graph
+    dumped as is, then the article graphs' own triples (a valid document: prefixes may repeat)."""
     import pyoxigraph as ox
 
     fmt = getattr(ox.RdfFormat, fmt_name)
     prefixes = out.prefixes if fmt_name == "TURTLE" else None
-    ox.serialize(out.union_triples(), str(path), format=fmt, prefixes=prefixes)
+    with path.open("wb") as fh:
+        out.ox.dump(fh, format=fmt, from_graph=ox.DefaultGraph(), prefixes=prefixes)
+        rest = ox.serialize(out.ox.query(Outputs.NAMED_ONLY), format=fmt, prefixes=prefixes)
+        if rest:
+            fh.write(b"\n" + rest)
 
 
 def write_turtle(out: Outputs, path: Path) -> None:
