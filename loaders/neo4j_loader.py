@@ -113,7 +113,7 @@ def schema_statements() -> list[str]:
 _WRITE_IF_STALE = (
     "WITH {var}, row, ({var}.kg_hash IS NULL OR {var}.kg_hash <> row.hash) AS stale "
     "FOREACH (_ IN CASE WHEN stale THEN [1] ELSE [] END | "
-    "SET {var} = row.props, {var}.kg_hash = row.hash{extra}) "
+    "SET {var} = row.props{key}, {var}.kg_hash = row.hash{extra}) "
     "RETURN count(*) AS seen, sum(CASE WHEN stale THEN 1 ELSE 0 END) AS written"
 )
 
@@ -126,7 +126,7 @@ def node_query(ns: NodeSet) -> str:
         others = sorted(set(NODE_LABELS.values()) - {label})
         extra = f" SET n:{label} REMOVE n:{':'.join(_label(o) for o in others)}"
     return (f"UNWIND $rows AS row MERGE (n:{merge} {{iri: row.key}}) "
-            + _WRITE_IF_STALE.format(var="n", extra=extra))
+            + _WRITE_IF_STALE.format(var="n", key=", n.iri = row.key", extra=extra))
 
 
 def rel_query(rs: RelSet) -> str:
@@ -135,7 +135,7 @@ def rel_query(rs: RelSet) -> str:
             f"MATCH (a:{_label(rs.source_label)} {{iri: row.source}}) "
             f"MATCH (b:{_label(rs.target_label)} {{iri: row.target}}) "
             f"MERGE (a)-[r:{_rel_type(rs.type)}]->(b) "
-            + _WRITE_IF_STALE.format(var="r", extra=""))
+            + _WRITE_IF_STALE.format(var="r", key="", extra=""))
 
 
 # --- running ------------------------------------------------------------------------------------

@@ -53,7 +53,7 @@ class GraphModelError(ValueError):
 
 @dataclass(frozen=True)
 class NodeSet:
-    """Rows for one node label: each row is ``{"key", "label", "props", "hash"}``."""
+    """Rows for one node label: each row is ``{"key", "props", "hash"}`` (key = the ``iri``)."""
 
     label: str  # the type label (ALL_LABELS); the merge label is ``merge_label``
     merge_label: str  # the label whose ``iri`` is unique: Entity, Article or Post
@@ -92,24 +92,35 @@ class Model:
 
 
 def digest(props: dict[str, Any]) -> str:
-    """A stable digest of a property map (key order does not matter)."""
+    """A stable 64-bit digest of a property map (key order does not matter)."""
     blob = json.dumps(props, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha1(blob.encode("utf-8")).hexdigest()
+    return hashlib.blake2b(blob.encode("utf-8"), digest_size=8).hexdigest()
 
 
-def _row(key: str, props: dict[str, Any], **extra: Any) -> dict[str, Any]:
+def _clean(props: dict[str, Any]) -> dict[str, Any]:
     # Neo4j cannot store null, and neo4j-admin reads an empty array, or one holding only empty
     # strings, as no value: all of these are left out, in a live load and a CSV import alike.
-    clean = {k: v for k, v in props.items()
-             if v is not None and not (isinstance(v, list) and all(i == "" for i in v))}
-    return {"key": key, "props": clean, "hash": digest(clean), **extra}
+    return {k: v for k, v in props.items()
+            if v is not None and not (isinstance(v, list) and all(i == "" for i in v))}
+
+
+def _node_row(key: str, props: dict[str, Any]) -> dict[str, Any]:
+    """A node row: ``key`` becomes the ``iri`` property (not repeated in ``props``: rows go over
+    the wire, and every byte of a row is paid for in a load)."""
+    clean = _clean(props)
+    return {"key": key, "props": clean, "hash": digest({"iri": key, **clean})}
+
+
+def _rel_row(source: str, target: str, props: dict[str, Any]) -> dict[str, Any]:
+    clean = _clean(props)
+    return {"source": source, "target": target, "props": clean, "hash": digest(clean)}
 
 
 def _article_rows(graph: Graph) -> list[dict[str, Any]]:
     rows = []
     for a in sorted(graph.articles.values(), key=lambda a: a.iri):
-        rows.append(_row(a.iri, {
-            "iri": a.iri, "doc_id": a.doc_id, "path": a.path, "title": a.title,
+        rows.append(_node_row(a.iri, {
+            "doc_id": a.doc_id, "path": a.path, "title": a.title,
             "published": a.published, "date": iso_date(a.published), "source": a.source, "url": a.url,
             "authors": list(a.authors), "editors": list(a.editors),
         }))
@@ -122,8 +133,8 @@ def _node_sets(graph: Graph) -> list[NodeSet]:
         if n.type not in NODE_LABELS:
             continue  # a type this loader does not know is ignored (output.md)
         titles = sorted({p.title for p in n.posts})
-        by_label[NODE_LABELS[n.type]].append(_row(n.iri, {
-            "iri": n.iri, "type": n.type, "name": n.label, "aliases": list(n.aliases),
+        by_label[NODE_LABELS[n.type]].append(_node_row(n.iri, {
+            "type": n.type, "name": n.label, "aliases": list(n.aliases),
             "pinyin": n.pinyin, "context": n.context, "date": iso_date(n.date), "titles": titles,
             "articles": n.articles,
         }))
@@ -150,12 +161,12 @@ def _post_rows(graph: Graph) -> tuple[list[dict[str, Any]], list[dict[str, Any]]
                 continue
             date = iso_date(p.date)  # as the RDF graph dates an org:Post: by its own date only
             org = p.org if p.org in graph.nodes and graph.nodes[p.org].type in NODE_LABELS else None
-            posts[key] = _row(key, {"iri": key, "title": p.title, "official": n.iri,
+            posts[key] = _node_row(key, {"title": p.title, "official": n.iri,
                                     "article": p.article, "date": date, "org": org})
             prov = {"articles": [p.article], "dates": [_date(date)]}
-            holds[key] = _row(f"{n.iri} {key}", prov, source=n.iri, target=key)
+            holds[key] = _rel_row(n.iri, key, prov)
             if org:
-                post_in[key] = _row(f"{key} {org}", prov, source=key, target=org)
+                post_in[key] = _rel_row(key, org, prov)
     order = sorted(posts)
     return ([posts[k] for k in order], [holds[k] for k in order],
             [post_in[k] for k in order if k in post_in])
@@ -179,7 +190,7 @@ def _edge_sets(graph: Graph) -> list[RelSet]:
         props = {"articles": [i[1] for i in items], "starts": [i[2] for i in items],
                  "ends": [i[3] for i in items], "sentences": [i[4] for i in items],
                  "dates": [i[0] for i in items]}
-        by_type[REL_TYPES[etype]].append(_row(f"{source} {target}", props, source=source, target=target))
+        by_type[REL_TYPES[etype]].append(_rel_row(source, target, props))
     return [RelSet(t, ENTITY_LABEL, ENTITY_LABEL, by_type[t]) for t in REL_TYPES.values() if by_type[t]]
 
 
@@ -195,9 +206,8 @@ def _mention_rows(graph: Graph) -> list[dict[str, Any]]:
         if article not in graph.articles:
             raise GraphModelError(f"node {node} is mentioned in unknown article {article}")
         ordered = sorted(s)
-        rows.append(_row(f"{article} {node}", {"starts": [a for a, _ in ordered],
-                                               "ends": [b for _, b in ordered]},
-                         source=article, target=node))
+        rows.append(_rel_row(article, node, {"starts": [a for a, _ in ordered],
+                                             "ends": [b for _, b in ordered]}))
     return rows
 
 

@@ -44,11 +44,17 @@ def _edge(g: Graph, type_: str, s: Node, t: Node, article: str, start: int, sent
     date = g.articles[article].published
     prov = Provenance(article=article, start=start, end=start + len(sentence), sentence=sentence,
                       date=date[:10] if date else None)
-    for e in g.edges:
-        if e.key == (type_, s.iri, t.iri):
-            e.provenance.append(prov)
-            return
-    g.edges.append(Edge(type=type_, source=s.iri, target=t.iri, provenance=[prov]))
+    index = getattr(g, "_edge_index", None)  # edges by key, kept on the graph (not a field)
+    if index is None or len(index) != len(g.edges):
+        index = {e.key: e for e in g.edges}
+        g._edge_index = index
+    edge = index.get((type_, s.iri, t.iri))
+    if edge is not None:
+        edge.provenance.append(prov)
+        return
+    edge = Edge(type=type_, source=s.iri, target=t.iri, provenance=[prov])
+    g.edges.append(edge)
+    index[edge.key] = edge
 
 
 def sample_graph() -> Graph:
