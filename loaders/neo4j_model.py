@@ -132,11 +132,12 @@ def _node_sets(graph: Graph) -> list[NodeSet]:
     for n in sorted(graph.nodes.values(), key=lambda n: n.iri):
         if n.type not in NODE_LABELS:
             continue  # a type this loader does not know is ignored (output.md)
+        # Only what the node itself says: where it is mentioned is its MENTIONS, its type its
+        # label, so a new article that mentions it adds relationships and leaves the node alone.
         titles = sorted({p.title for p in n.posts})
         by_label[NODE_LABELS[n.type]].append(_node_row(n.iri, {
-            "type": n.type, "name": n.label, "aliases": list(n.aliases),
-            "pinyin": n.pinyin, "context": n.context, "date": iso_date(n.date), "titles": titles,
-            "articles": n.articles,
+            "name": n.label, "aliases": list(n.aliases), "pinyin": n.pinyin, "context": n.context,
+            "date": iso_date(n.date), "titles": titles,
         }))
     return [NodeSet(label, ENTITY_LABEL, by_label[label]) for label in NODE_LABELS.values()
             if by_label[label]]
@@ -161,8 +162,7 @@ def _post_rows(graph: Graph) -> tuple[list[dict[str, Any]], list[dict[str, Any]]
                 continue
             date = iso_date(p.date)  # as the RDF graph dates an org:Post: by its own date only
             org = p.org if p.org in graph.nodes and graph.nodes[p.org].type in NODE_LABELS else None
-            posts[key] = _node_row(key, {"title": p.title, "official": n.iri,
-                                    "article": p.article, "date": date, "org": org})
+            posts[key] = _node_row(key, {"title": p.title, "article": p.article, "date": date})
             prov = {"articles": [p.article], "dates": [_date(date)]}
             holds[key] = _rel_row(n.iri, key, prov)
             if org:

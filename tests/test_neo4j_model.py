@@ -30,11 +30,14 @@ def test_neo4j_model_is_deterministic_and_hashes_track_content():
     old = {r["key"]: r["hash"] for s in a.nodes for r in s.rows}
     new = {r["key"]: r["hash"] for s in m2.nodes for r in s.rows}
     changed = {k for k in old if old[k] != new[k]}
-    # only the restated official (a new mention, a new title) changes; his new post is a new node
-    assert changed == {"https://zhengwu-kg.example/id/official/chen-ruifeng"}
+    # a new article only adds: its mention of an existing official is a new MENTIONS, his title
+    # there a new Post; no existing node changes
+    assert changed == set()
     chen = "https://zhengwu-kg.example/id/official/chen-ruifeng"
     a3 = "https://zhengwu-kg.example/id/article/a3"
     assert set(new) - set(old) >= {post_iri(g2.base_iri, chen, "市委书记", a3)}
+    g2.nodes[chen].aliases.append("陈书记")  # a node that does change gets a new digest
+    assert {r["key"]: r["hash"] for s in build_model(g2).nodes for r in s.rows}[chen] != new[chen]
 
 
 def test_neo4j_queries_hold_no_data_values():
