@@ -94,8 +94,9 @@ def _rel_type(name: str) -> str:
 
 def schema_statements() -> list[str]:
     """Uniqueness constraints on every node key and lookup indexes; all idempotent."""
-    # Each statement names its own variable: neo4j-admin's --schema file (neo4j_csv) parses them
-    # together and refuses a variable declared twice.
+    # Each statement names its own variable, so the list also works as one file (schema.cypher of a
+    # CSV export): neo4j-admin's --schema (Enterprise) parses such a file whole and refuses a
+    # variable declared twice.
     stmts = [
         f"CREATE CONSTRAINT {k.lower()}_iri IF NOT EXISTS FOR (c{i}:{_label(k)}) REQUIRE c{i}.iri IS UNIQUE"
         for i, k in enumerate((ENTITY_LABEL, ARTICLE_LABEL, POST_LABEL))

@@ -79,7 +79,8 @@ def ensure_built() -> None:
 
 
 def start(home: Path, *, password: str | None = None, port: int = 0, heap: str = "1g",
-          pagecache: str = "64m", gc: str = "-XX:+UseSerialGC", timeout: float = 240.0) -> Neo4jServer:
+          pagecache: str = "64m", gc: tuple[str, ...] = ("-XX:+UseSerialGC",),
+          initial_heap: str = "1g", timeout: float = 240.0) -> Neo4jServer:
     """Start a server on ``home`` (created if missing; an existing store is reopened)."""
     ensure_built()
     home = Path(home)
@@ -90,7 +91,7 @@ def start(home: Path, *, password: str | None = None, port: int = 0, heap: str =
                                  str(SERVER_DIR / "target" / "dependency" / "*")])
     # A small heap, serial GC and a small page cache: the machine's 2 cores are shared.
     # --add-opens as in Neo4j's own launcher (page cache without reflection fallbacks).
-    cmd = [os.environ.get("JAVA", "java"), f"-Xmx{heap}", "-Xms128m", gc,
+    cmd = [os.environ.get("JAVA", "java"), f"-Xmx{heap}", f"-Xms{initial_heap}", *gc,
            "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "-Dlog4j2.disable.jmx=true",
            "-cp", classpath, MAIN_CLASS, "--home", str(home), "--port", str(port),
