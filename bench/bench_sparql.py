@@ -289,7 +289,8 @@ def write_docs(lines: list[str], command: str) -> None:
 
     section = ["## SPARQL", "",
                f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()} ({os.cpu_count()} cores shared), "
-               f"Python {platform.python_version()}, pyoxigraph {pyoxigraph.__version__}, rdflib {rdflib.__version__}. "
+               f"Python {platform.python_version()}, pyoxigraph {pyoxigraph.__version__}, rdflib {rdflib.__version__}, "
+               f"load average {os.getloadavg()[1]:.1f} (5 min) at the end of the run. "
                f"Rerun: `{command}`.", "", *lines, "",
                "Both engines answer the same query text over the same quads (default graph = the merged graph, one "
                "named graph per article); the bench asserts equal row counts. rdflib runs each query once "
