@@ -364,8 +364,8 @@ def main(argv: list[str] | None = None) -> int:
     command = " ".join(["bench/run.py", *(argv if argv is not None else sys.argv[1:])])
     header = (f"Measured {date.today().isoformat()} by `.venv/bin/python {command}` "
               f"({time.perf_counter() - started:.0f} s) on {platform.machine()}, {os.cpu_count()} cores shared with "
-              f"other developers' work; 1-minute load average at the start and after each part: "
-              f"{' → '.join(loads)}.")
+              f"other developers' work{f' (run at nice {os.nice(0)})' if os.nice(0) else ''}; 1-minute load "
+              f"average at the start and after each part: {' → '.join(loads)}.")
     text = "\n".join(["## Scale", "", header, "", table.markdown(), "",
                       "Rerun: `.venv/bin/python bench/run.py` (add `--build-articles 20000` for the full-size "
                       "build; it takes long, run it in the background). The SPARQL, Neo4j and Viz figures are "
