@@ -56,17 +56,23 @@ class Outputs:
         """Every triple of every graph, each once (what Turtle/N-Triples/JSON-LD hold)."""
         import pyoxigraph as ox
 
-        yield from (ox.Triple(q.subject, q.predicate, q.object)
-                    for q in self.ox.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-        yield from self.ox.query(self.NAMED_ONLY)
+        yield from (q.triple for q in self.ox.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        yield from self.named_only()
 
-    # An article graph's relation triples repeat the default graph's (ontology/to_rdf.py); everything
-    # else in it (evidence, mentions) is its own. So the union is the default graph plus the article
-    # graphs' other triples: no union-wide de-duplication (the slow part of a CONSTRUCT over all).
-    NAMED_ONLY = ("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?p NOT IN ("
-                  + ", ".join(f"<https://w3id.org/zhengwu-kg/ontology#{r}>" for r in
-                              ("attended", "presided", "addressed", "convened", "emphasised", "directed"))
-                  + ")) }")
+    def named_only(self):
+        """The article graphs' triples minus their relation triples.
+
+        An article graph's relation triples repeat the default graph's (ontology/to_rdf.py); everything
+        else in it (evidence, mentions) is its own. So the union is the default graph plus these: no
+        union-wide de-duplication (the slow part of a CONSTRUCT over all graphs)."""
+        import pyoxigraph as ox
+
+        relations = {ox.NamedNode(f"https://w3id.org/zhengwu-kg/ontology#{r}") for r in
+                     ("attended", "presided", "addressed", "convened", "emphasised", "directed")}
+        for name in list(self.ox.named_graphs()):
+            for q in self.ox.quads_for_pattern(None, None, None, name):
+                if q.predicate not in relations:
+                    yield q.triple
 
 
 Writer = Callable[[Outputs, Path], None]
@@ -87,7 +93,7 @@ def _serialize_union(out: Outputs, path: Path, fmt_name: str) -> None:
     prefixes = out.prefixes if fmt_name == "TURTLE" else None
     with path.open("wb") as fh:
         out.ox.dump(fh, format=fmt, from_graph=ox.DefaultGraph(), prefixes=prefixes)
-        rest = ox.serialize(out.ox.query(Outputs.NAMED_ONLY), format=fmt, prefixes=prefixes)
+        rest = ox.serialize(out.named_only(), format=fmt, prefixes=prefixes)
         if rest:
             fh.write(b"\n" + rest)
 
