@@ -25,5 +25,5 @@ if [ -f "$stamp" ] && [ -z "$(find "$dir/pom.xml" "$dir/src" -newer "$stamp" -pr
 fi
 echo "setup neo4j: building the Neo4j test launcher ($dir)"
 rm -rf "$dir/target/dependency"
-(cd "$dir" && mvn -B -q compile dependency:copy-dependencies)
+(cd "$dir" && mvn -B -q -Dstyle.color=never compile dependency:copy-dependencies)
 touch "$stamp"
