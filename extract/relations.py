@@ -53,6 +53,7 @@ class RelationFinder:
         kind_of["主持召开"] = "preside"
         self.kind_of = kind_of
         self.cue_re = re.compile("|".join(map(re.escape, longest_first(list(kind_of)))))
+        self.cue_ahead_re = re.compile("(?=(" + self.cue_re.pattern + "))")
         self.directive = longest_first(c["directive_markers"])
         self.directive_verbs = longest_first(c["directive_verbs"])
         self.companion = c["companion_only"]
@@ -65,9 +66,14 @@ class RelationFinder:
     def cues_in(self, a: Analysis, s: int, e: int) -> list[Cue]:
         text = a.text
         out = []
-        for m in self.cue_re.finditer(text, s, e):
-            word, kind = m.group(), self.kind_of[m.group()]
-            st, en = m.start(), m.end()
+        taken_until = s
+        # overlapping search: in 买买提出席 the 提出 inside the name must not hide 出席
+        for m in self.cue_ahead_re.finditer(text, s, e):
+            word = m.group(1)
+            st, en = m.start(), m.start() + len(word)
+            kind = self.kind_of[word]
+            if st < taken_until or en > e:
+                continue
             if a.taken(st, en, ("Official", "Person", "Organization", "Policy", "_Title", "Place")):
                 continue
             if word in ("部署", "讲话", "安排") and any(text.endswith(w, 0, st) for w in self.address_not_after):
@@ -87,6 +93,7 @@ class RelationFinder:
             if kind == "convene" and text[st - 2:st] == "主持":
                 continue
             out.append(Cue(st, en, kind, word))
+            taken_until = en
         return out
 
     def meeting_after(self, a: Analysis, pos: int, limit: int) -> Mention | None:
