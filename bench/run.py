@@ -57,7 +57,10 @@ def mb(n: float) -> str:
 class Table:
     def __init__(self) -> None:
         self.rows: list[tuple[str, str, str, str]] = []
-        self.notes: list[str] = []
+        self.verdicts: list[str] = []
+
+    def verdict(self, target: str, met: bool, measured: str) -> None:
+        self.verdicts.append(f"{target}: {'met' if met else 'NOT met'} ({measured})")
 
     def add(self, what: str, measured: str, ratio: str, target: str = "") -> None:
         self.rows.append((what, measured, ratio, target))
@@ -125,6 +128,8 @@ def bench_extraction(texts: list[tuple[str, str]], rounds: int, table: Table) ->
               f"median of {rounds} interleaved rounds, CPU time)",
               f"extraction {n / med['extraction']:.1f} articles/s, segmentation {n / med['segmentation']:.1f} articles/s",
               f"{med['segmentation'] / med['extraction']:.2f}×", "≥ 0.8×")
+    ratio = med['segmentation'] / med['extraction']
+    table.verdict("full extraction ≥ 0.8× the speed of segmentation alone", ratio >= 0.8, f"{ratio:.2f}×")
     table.add("full extraction vs segmentation of only the article bodies the extractor segments (stricter)",
               f"body segmentation {n / med['body segmentation']:.1f} articles/s",
               f"{med['body segmentation'] / med['extraction']:.2f}×", "")
@@ -206,6 +211,8 @@ def bench_workers(folder: Path, rounds: int, table: Table, dask: bool) -> None:
     per1 = cpu1["workers"] / (rounds * n)
     per2w, per2p = cpu2["workers"] / (rounds * n), cpu2["parent"] / (rounds * n)
     projected = per1 / ((per2w + per2p) / 2)
+    table.verdict("2 workers ≥ 1.7× one", a / b >= 1.7,
+                  f"{a / b:.2f}× measured at load {load():.1f} on 2 cores; {projected:.2f}× projected for idle cores")
     table.add("2 workers vs 1, projected for 2 idle cores from the CPU time of those runs",
               f"CPU per article: 1 worker {per1 * 1000:.1f} ms; 2 workers {per2w * 1000:.1f} ms "
               f"+ parent {per2p * 1000:.1f} ms", f"{projected:.2f}×", "≥ 1.7× (estimate, not a measurement)")
@@ -236,6 +243,7 @@ def bench_workers(folder: Path, rounds: int, table: Table, dask: bool) -> None:
               f"1 process {n / i:.1f} articles/s, Dask {n / d:.1f} articles/s; output "
               + ("identical" if same else "DIFFERENT"),
               f"{i / d:.2f}×", "identical output")
+    table.verdict("Dask output identical to the single-process output", same, f"{n} files")
     table.add("peak RSS per Dask worker", ", ".join(mb(v) for v in dpeaks.values()), mb(max(dpeaks.values())), "")
 
 
@@ -274,6 +282,11 @@ def bench_build(n: int, new: int, workers: int, table: Table, seed: int) -> None
     table.add(f"`kg build --workers {workers}` of {n} synthetic articles (wall time, whole build)",
               f"{full:.0f} s: {summary.get('time', '')}", f"{n / full:.1f} articles/s", "")
     table.add(f"peak RSS in that build", summary.get("memory", "?"), "", "< 1.5 GB per worker")
+    workers_mb = [float(x) for x in re.findall(r"([\d.]+) MB", summary.get("memory", "").split("per worker")[0])]
+    table.verdict(f"{n} articles build with peak RSS < 1.5 GB per worker", bool(workers_mb) and max(workers_mb) < 1536,
+                  f"{max(workers_mb, default=0):.0f} MB")
+    table.verdict(f"re-run with {new} new articles < 1/10 of the full build", inc / full < 0.1,
+                  f"{inc / full:.3f} of {full:.0f} s")
     table.add(f"re-run with {new} new articles (incremental) vs the full build",
               f"{inc:.1f} s ({s2.get('head', '')}; {s2.get('time', '')})", f"{inc / full:.3f}", "< 0.1")
 
@@ -366,7 +379,9 @@ def main(argv: list[str] | None = None) -> int:
               f"({time.perf_counter() - started:.0f} s) on {platform.machine()}, {os.cpu_count()} cores shared with "
               f"other developers' work{f' (run at nice {os.nice(0)})' if os.nice(0) else ''}; 1-minute load "
               f"average at the start and after each part: {' → '.join(loads)}.")
-    text = "\n".join(["## Scale", "", header, "", table.markdown(), "",
+    verdicts = "Targets (issue 6): " + "; ".join(table.verdicts) + "." if table.verdicts else ""
+    text = "\n".join(["## Scale", "", header, "", table.markdown(), "", verdicts, "",
+                      "What limits each figure, and what would move it: docs/scale.md (Measured limits).", "",
                       "Rerun: `.venv/bin/python bench/run.py` (add `--build-articles 20000` for the full-size "
                       "build; it takes long, run it in the background). The SPARQL, Neo4j and Viz figures are "
                       "in their own sections of this file (`bench/bench_sparql.py`, `bench/bench_neo4j.py`, "

@@ -21,6 +21,7 @@ import resource
 import signal
 import sys
 import threading
+import time
 from typing import Any, Iterable, Iterator, Sequence
 
 Item = dict[str, Any]
@@ -158,12 +159,17 @@ class ProcessPool:
         self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_init_worker,
                                          initargs=(self.segmenter, ready))
         try:
-            for _ in range(self.workers):  # every worker is started by a task of its own
-                self._pool.submit(os.getpid)
-            for _ in range(self.workers):
-                ready.get(timeout=self.READY_TIMEOUT)
-        except queue.Empty:
-            pass  # a worker is slow: tasks will wait for it
+            starts = [self._pool.submit(os.getpid) for _ in range(self.workers)]  # one task starts one worker
+            ready_count, deadline = 0, time.monotonic() + self.READY_TIMEOUT
+            while ready_count < self.workers and time.monotonic() < deadline:
+                try:
+                    ready.get(timeout=0.5)
+                    ready_count += 1
+                except queue.Empty:
+                    failed = [f.exception() for f in starts if f.done() and f.exception() is not None]
+                    if failed:  # a worker died while starting (bad environment, no memory, …)
+                        raise WorkerDied(f"a worker process could not start: {failed[0]}")
+            # past the deadline a slow worker just joins later: tasks wait for it
         except BaseException:
             self.__exit__(*sys.exc_info())
             raise

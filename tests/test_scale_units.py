@@ -157,3 +157,23 @@ def test_scale_modules_do_not_load_spacy(name):
     code = f"import sys, {name}; print('spacy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_worker_that_cannot_start_fails_fast_instead_of_hanging(tmp_path):
+    """``spawn`` cannot re-import a main module read from stdin: the pool must say so at once,
+    not wait for workers that will never be ready."""
+    import subprocess
+    import sys
+    import time
+
+    from scale_support import ROOT
+
+    code = (f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
+            "from kg.parallel import ProcessPool, WorkerDied\n"
+            "try:\n    with ProcessPool(2):\n        print('started')\n"
+            "except WorkerDied as err:\n    print('refused:', err)\n")
+    t = time.monotonic()
+    out = subprocess.run([sys.executable, "-"], input=code, capture_output=True, text=True, cwd=tmp_path,
+                         timeout=120)
+    assert "refused: a worker process could not start" in out.stdout, out.stdout + out.stderr
+    assert time.monotonic() - t < 60
