@@ -69,7 +69,7 @@ class Outputs:
 
         relations = {ox.NamedNode(f"https://w3id.org/zhengwu-kg/ontology#{r}") for r in
                      ("attended", "presided", "addressed", "convened", "emphasised", "directed")}
-        for name in list(self.ox.named_graphs()):
+        for name in sorted(self.ox.named_graphs(), key=str):  # a stable order: same input, same bytes
             for q in self.ox.quads_for_pattern(None, None, None, name):
                 if q.predicate not in relations:
                     yield q.triple
