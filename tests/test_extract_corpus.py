@@ -30,7 +30,7 @@ def corpus_scores(tmp_path_factory):
     return scores
 
 
-@pytest.mark.parametrize("corpus", ["dev", "seed", "heldout"])
+@pytest.mark.parametrize("corpus", ["dev", "seed", "heldout", "heldout2"])
 def test_corpus_quality_targets(corpus_scores, corpus):
     rows = corpus_scores[corpus]
     assert rows["ALL entities"]["f"] >= 0.90, rows["ALL entities"]
