@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import re
 import statistics
 import sys
 import tempfile
@@ -168,15 +167,9 @@ def write_docs(r: dict, command: str) -> None:
         "`kg export neo4j-csv` and `neo4j-admin database import full` (docs/neo4j.md).",
         "",
     ])
-    doc = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n\n"
-    pattern = re.compile(r"^## Neo4j\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(doc):
-        doc = pattern.sub(lambda _m: section + "\n", doc, count=1)
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + section
-    tmp = DOC.with_name(f".{DOC.name}.tmp")
-    tmp.write_text(doc, encoding="utf-8")
-    os.replace(tmp, DOC)
+    from benchdoc import replace_section
+
+    replace_section("Neo4j", section, DOC)
 
 
 def main() -> int:

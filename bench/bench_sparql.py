@@ -16,7 +16,6 @@ import gc
 import os
 import platform
 import random
-import re
 import statistics
 import sys
 import tempfile
@@ -299,14 +298,9 @@ def write_docs(lines: list[str], command: str) -> None:
                "named graph per article); the bench asserts equal row counts. rdflib runs each query once "
                "(it is slow); Oxigraph's time is the median of three runs on the on-disk store opened read-only, "
                "as `kg query` and `kg serve` use it.", ""]
-    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n\n"
-    pattern = re.compile(r"^## SPARQL\n.*?(?=^## |\Z)", re.S | re.M)
-    block = "\n".join(section) + "\n"
-    text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + block
-    DOCS.parent.mkdir(parents=True, exist_ok=True)
-    tmp = DOCS.with_suffix(".md.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, DOCS)
+    from benchdoc import replace_section
+
+    replace_section("SPARQL", "\n".join(section), DOCS)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import re
 import statistics
 import sys
 import tempfile
@@ -143,16 +142,10 @@ def table(rows: list[dict], runs: int, load: tuple[float, float]) -> str:
 
 
 def write_section(text: str) -> None:
-    """Replace the "## Viz" section of docs/benchmarks.md (or append it), leaving the rest alone."""
-    doc = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n\n"
-    pattern = re.compile(r"^## Viz\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(doc):
-        doc = pattern.sub(lambda _m: text + "\n", doc, count=1)
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + text + "\n"
-    tmp = DOC.with_suffix(".md.tmp")
-    tmp.write_text(doc, encoding="utf-8")
-    os.replace(tmp, DOC)
+    """Replace the "## Viz" section of docs/benchmarks.md, leaving the rest alone."""
+    from benchdoc import replace_section
+
+    replace_section("Viz", text)
 
 
 def main() -> int:

@@ -328,16 +328,10 @@ def run_others() -> None:
 
 
 def write_section(text: str) -> None:
-    """Replace the "## Scale" section of docs/benchmarks.md (or append it), leaving the rest alone."""
-    doc = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n\n"
-    pattern = re.compile(r"^## Scale\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(doc):
-        doc = pattern.sub(lambda _m: text + "\n", doc, count=1)
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + text + "\n"
-    tmp = DOC.with_suffix(".md.tmp")
-    tmp.write_text(doc, encoding="utf-8")
-    os.replace(tmp, DOC)
+    """Replace the "## Scale" section of docs/benchmarks.md, leaving the rest alone."""
+    from benchdoc import replace_section
+
+    replace_section("Scale", text)
 
 
 def main(argv: list[str] | None = None) -> int:
