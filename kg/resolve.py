@@ -416,21 +416,6 @@ class _Union:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-@dataclass
-class _Occurrence:
-    """One record entity with what resolution derived for it."""
-
-    article: str
-    entity: Entity
-    key: tuple
-    alias_keys: list[tuple]
-    label: str  # name to show (qualified when relative)
-    names: list[str]  # written names and aliases
-    context: str | None
-    date: str | None
-    division: Division | None = None
-
-
 def _entity_keys(e: Entity, actx: ArticleContext, text: str | None, published: str | None,
                  table: Divisions) -> tuple[tuple, list[tuple], str, str | None, str | None, Division | None]:
     """(key, alias keys, label, context label, date, division) of one entity."""
@@ -466,115 +451,180 @@ def _choose_label(labels: list[str]) -> str:
 
 
 # --------------------------------------------------------------------------------------- resolve
+#
+# Resolution runs in two steps so that a re-run need not redo the first for articles it has seen:
+# :func:`article_fragment` derives, from one record and its text alone, everything the merge needs
+# (keys, labels, dates, evidence sentences: plain tuples, cheap to pickle); :func:`merge` joins the
+# fragments of all articles into the graph. ``resolve`` = ``merge(article_fragment(…) for …)``.
+
+# One entity of one article: (type, key, alias keys, label, normalised names, context label, date,
+# mentions ((start, end), …), pinyin of the label or None)
+Occurrence = tuple
+# One relation statement: (type, source occurrence index, target occurrence index, start, end, sentence)
+Statement = tuple
+
+
+@dataclass
+class Fragment:
+    """What one article contributes to resolution (see :func:`article_fragment`)."""
+
+    article: Article
+    date: str | None  # the article's date, ISO
+    occurrences: list[Occurrence]
+    posts: list[tuple[int, str, tuple[str, ...]]]  # (occurrence index, title, org-name candidates)
+    statements: list[Statement]
+
+    def to_plain(self) -> tuple:
+        """Builtin types only (for ``marshal``: the fragment store loads 20,000 of these in a second)."""
+        a = self.article
+        return ((a.iri, a.doc_id, a.path, a.title, a.published, a.source, a.url, tuple(a.authors), tuple(a.editors)),
+                self.date, tuple(self.occurrences), tuple(self.posts), tuple(self.statements))
+
+    @classmethod
+    def from_plain(cls, t: tuple, path: str | None = None) -> "Fragment":
+        a = t[0]
+        article = Article(a[0], a[1], a[2] if path is None else path, a[3], a[4], a[5], a[6], list(a[7]), list(a[8]))
+        return cls(article, t[1], t[2], t[3], t[4])
+
+
+def article_fragment(rec: Record, text: str | None, base_iri: str = DEFAULT_BASE_IRI,
+                     table: Divisions | None = None) -> Fragment:
+    """Everything resolution derives from one record (and its text) on its own."""
+    if not base_iri.endswith(("/", "#")):
+        base_iri += "/"
+    table = table or divisions()
+    d = rec.doc
+    a_iri = article_iri(base_iri, d.id)
+    article = Article(iri=a_iri, doc_id=d.id, path=d.path, title=d.title, published=d.published, source=d.source,
+                      url=d.url, authors=list(d.authors), editors=list(d.editors))
+    actx = ArticleContext(rec, table)
+    occurrences: list[Occurrence] = []
+    index: dict[str, int] = {}
+    posts: list[tuple[int, str, tuple[str, ...]]] = []
+    for e in rec.entities:
+        if e.type not in NODE_SLUGS:
+            continue  # a consumer ignores types it does not know (output.md)
+        key, alias_keys, label, ctx_label, date, _ = _entity_keys(e, actx, text, d.published, table)
+        pinyin = person_pinyin(label) if e.type in ("Official", "Person") else \
+            place_pinyin(label) if e.type == "Place" else None
+        index[e.id] = len(occurrences)
+        if e.type == "Official":
+            for title in e.titles:
+                t = normalise(title)
+                posts.append((len(occurrences), title, tuple(dict.fromkeys((t, actx.qualify(t)[0])))))
+        names = tuple(dict.fromkeys(n for n in (normalise(x) for x in (e.name, *e.aliases)) if n))
+        occurrences.append((e.type, key, tuple(alias_keys), label, names, ctx_label, date,
+                            tuple((int(m[0]), int(m[1])) for m in e.mentions if len(m) >= 2), pinyin))
+    statements: list[Statement] = []
+    sentences: dict[tuple[int, int], str] = {}
+    for r in rec.relations:
+        sig = SIGNATURES.get(r.type)
+        src, dst = index.get(r.source), index.get(r.target)
+        if sig is None or src is None or dst is None:
+            continue
+        if occurrences[src][0] not in sig[0] or occurrences[dst][0] not in sig[1]:
+            continue
+        first = next(iter(occurrences[src][7]), None)
+        if r.evidence and len(r.evidence) >= 2:
+            start, end = int(r.evidence[0]), int(r.evidence[1])
+        elif text is not None and first is not None:
+            start, end = sentence_around(text, first[0])
+        else:
+            start = end = first[0] if first is not None else 0
+        sentence = sentences.get((start, end))
+        if sentence is None:
+            sentence = sentences[(start, end)] = clean_sentence(text[start:end]) if text is not None else ""
+        statements.append((r.type, src, dst, start, end, sentence))
+    return Fragment(article, iso_date(d.published), occurrences, posts, statements)
+
 
 def resolve(records: Iterable[Record], texts: TextSource = None, base_iri: str = DEFAULT_BASE_IRI) -> Graph:
     """Merge per-article records into one graph with stable IRIs (see the module docstring)."""
     if not base_iri.endswith(("/", "#")):
         base_iri += "/"
     table = divisions()
-    graph = Graph(base_iri=base_iri)
-    occurrences: list[_Occurrence] = []
-    per_record: list[tuple[Record, str, dict[str, _Occurrence], str | None]] = []
-    union = _Union()
+    return merge((article_fragment(rec, _text_for(texts, rec.doc), base_iri, table) for rec in records), base_iri)
 
-    seen_docs: set[str] = set()
-    for rec in records:
-        if rec.doc.id in seen_docs:  # the same article given twice is one article
+
+def merge(fragments: Iterable[Fragment], base_iri: str = DEFAULT_BASE_IRI) -> Graph:
+    """Join article fragments (in input order) into one graph: the cross-article half of resolution."""
+    if not base_iri.endswith(("/", "#")):
+        base_iri += "/"
+    graph = Graph(base_iri=base_iri)
+    union = _Union()
+    kept: list[Fragment] = []
+    for frag in fragments:
+        a = frag.article
+        if a.iri in graph.articles:  # the same article given twice is one article
             continue
-        seen_docs.add(rec.doc.id)
-        a_iri = article_iri(base_iri, rec.doc.id)
-        d = rec.doc
-        graph.articles[a_iri] = Article(iri=a_iri, doc_id=d.id, path=d.path, title=d.title,
-                                        published=d.published, source=d.source, url=d.url,
-                                        authors=list(d.authors), editors=list(d.editors))
-        text = _text_for(texts, d)
-        actx = ArticleContext(rec, table)
-        by_id: dict[str, _Occurrence] = {}
-        for e in rec.entities:
-            if e.type not in NODE_SLUGS:
-                continue  # a consumer ignores types it does not know (output.md)
-            key, alias_keys, label, ctx_label, date, division = _entity_keys(e, actx, text, d.published, table)
-            occ = _Occurrence(a_iri, e, key, alias_keys, label, [e.name, *e.aliases], ctx_label, date, division)
+        graph.articles[a.iri] = a
+        kept.append(frag)
+        for occ in frag.occurrences:
+            key = occ[1]
             union.find(key)
-            if e.type in ("Organization", "Meeting", "Policy"):
-                for ak in alias_keys:
+            if occ[0] in ("Organization", "Meeting", "Policy"):
+                for ak in occ[2]:
                     union.union(key, ak)
-            occurrences.append(occ)
-            by_id[e.id] = occ
-        per_record.append((rec, a_iri, by_id, text))
 
     # one IRI per component, named after its fullest primary key
-    members: dict[tuple, list[_Occurrence]] = defaultdict(list)
-    for occ in occurrences:
-        members[union.find(occ.key)].append(occ)
+    root_of = {key: union.find(key) for key in union.parent}
+    members: dict[tuple, list[tuple[str, Occurrence]]] = defaultdict(list)
+    for frag in kept:
+        a_iri = frag.article.iri
+        for occ in frag.occurrences:
+            members[root_of[occ[1]]].append((a_iri, occ))
     iri_of_root: dict[tuple, str] = {}
     for root, occs in members.items():
-        canonical = sorted({o.key for o in occs}, key=lambda k: (-len(k[1]), k))[0]
+        canonical = min({o[1] for _, o in occs}, key=lambda k: (-len(k[1]), k))
         iri_of_root[root] = f"{base_iri}{NODE_SLUGS[canonical[0]]}/{stable_hash(canonical)}"
-
-    def iri(occ: _Occurrence) -> str:
-        return iri_of_root[union.find(occ.key)]
+    iri_of = {key: iri_of_root[root] for key, root in root_of.items() if root in iri_of_root}
 
     # nodes
     for root, occs in members.items():
-        node_type = occs[0].key[0]
-        label = _choose_label([o.label for o in occs])
-        names = {normalise(n) for o in occs for n in o.names} | {o.label for o in occs}
-        node = Node(iri=iri_of_root[root], type=node_type, label=label,
-                    aliases=sorted(n for n in names if n and n != label))
-        contexts = sorted({o.context for o in occs if o.context})
-        node.context = contexts[0] if contexts else None
-        dates = sorted({o.date for o in occs if o.date})
-        node.date = dates[0] if dates else None
-        if node_type in ("Official", "Person"):
-            node.pinyin = person_pinyin(label)
-        elif node_type == "Place":
-            node.pinyin = place_pinyin(label)
-        node.mentions = [Mention(a, s, e) for a, s, e in
-                         sorted({(o.article, int(m[0]), int(m[1])) for o in occs for m in o.entity.mentions
-                                 if len(m) >= 2})]
+        node_type = occs[0][1][1][0]
+        label = _choose_label([o[3] for _, o in occs])
+        names = {n for _, o in occs for n in o[4]} | {o[3] for _, o in occs}
+        names.discard(label)
+        names.discard("")
+        node = Node(iri=iri_of_root[root], type=node_type, label=label, aliases=sorted(names))
+        contexts = {o[5] for _, o in occs if o[5]}
+        node.context = min(contexts) if contexts else None
+        dates = {o[6] for _, o in occs if o[6]}
+        node.date = min(dates) if dates else None
+        if node_type in ("Official", "Person", "Place"):
+            node.pinyin = next((o[8] for _, o in occs if o[3] == label), None)
+        spans = {(a, s, e) for a, o in occs for s, e in o[7]}
+        node.mentions = [Mention(a, s, e) for a, s, e in sorted(spans)]
         graph.nodes[node.iri] = node
 
     # posts: one per (official, title, article), dated by the article; org when the title names one
     org_names: dict[str, str] = {}
-    for occ in occurrences:
-        if occ.key[0] == "Organization":
-            for k in [occ.key, *occ.alias_keys]:
-                if "@" not in k[1] and len(k[1]) >= 2:
-                    org_names.setdefault(k[1], iri(occ))
+    for frag in kept:
+        for occ in frag.occurrences:
+            if occ[0] == "Organization":
+                for k in [occ[1], *occ[2]]:
+                    if "@" not in k[1] and len(k[1]) >= 2:
+                        org_names.setdefault(k[1], iri_of[occ[1]])
+    post_org: dict[tuple[str, ...], str | None] = {}
     posts: dict[str, set[tuple[str, str, str | None, str | None]]] = defaultdict(set)
-    for rec, a_iri, by_id, _ in per_record:
-        actx = ArticleContext(rec, table)
-        date = iso_date(rec.doc.published)
-        for occ in by_id.values():
-            if occ.key[0] != "Official":
-                continue
-            for title in occ.entity.titles:
-                posts[iri(occ)].add((title, a_iri, date, _post_org(title, actx, org_names)))
+    for frag in kept:
+        for i, title, candidates in frag.posts:
+            org = post_org.get(candidates, post_org)
+            if org is post_org:
+                org = post_org[candidates] = _post_org(candidates, org_names)
+            posts[iri_of[frag.occurrences[i][1]]].add((title, frag.article.iri, frag.date, org))
     for node_iri, items in posts.items():
-        graph.nodes[node_iri].posts = [Post(title=t, article=a, date=d, org=o) for t, a, d, o in
+        graph.nodes[node_iri].posts = [Post(t, a, d, o) for t, a, d, o in
                                        sorted(items, key=lambda p: (p[2] or "", p[0], p[1]))]
 
     # edges with every statement of them
-    edges: dict[tuple[str, str, str], set[tuple]] = defaultdict(set)
-    for rec, a_iri, by_id, text in per_record:
-        date = iso_date(rec.doc.published)
-        for r in rec.relations:
-            sig = SIGNATURES.get(r.type)
-            src, dst = by_id.get(r.source), by_id.get(r.target)
-            if sig is None or src is None or dst is None:
-                continue
-            if src.key[0] not in sig[0] or dst.key[0] not in sig[1]:
-                continue
-            if r.evidence and len(r.evidence) >= 2:
-                start, end = int(r.evidence[0]), int(r.evidence[1])
-            elif text is not None and src.entity.mentions:
-                start, end = sentence_around(text, src.entity.mentions[0][0])
-            else:
-                start = end = src.entity.mentions[0][0] if src.entity.mentions else 0
-            sentence = clean_sentence(text[start:end]) if text is not None else ""
-            edges[(r.type, iri(src), iri(dst))].add((a_iri, start, end, sentence, date or ""))
-    graph.edges = [Edge(t, s, o, [Provenance(a, b, e, sent, d or None) for a, b, e, sent, d in sorted(p)])
+    edges: dict[tuple[str, str, str], list[tuple]] = defaultdict(list)
+    for frag in kept:
+        occs, a_iri, date = frag.occurrences, frag.article.iri, frag.date or ""
+        for rtype, src, dst, start, end, sentence in frag.statements:
+            edges[(rtype, iri_of[occs[src][1]], iri_of[occs[dst][1]])].append((a_iri, start, end, sentence, date))
+    graph.edges = [Edge(t, s, o, [Provenance(a, b, e, sent, d or None) for a, b, e, sent, d in
+                                  (sorted(set(p)) if len(p) > 1 else p)])
                    for (t, s, o), p in sorted(edges.items())]
 
     graph.nodes = dict(sorted(graph.nodes.items()))
@@ -582,10 +632,8 @@ def resolve(records: Iterable[Record], texts: TextSource = None, base_iri: str =
     return graph
 
 
-def _post_org(title: str, actx: ArticleContext, org_names: Mapping[str, str]) -> str | None:
+def _post_org(candidates: Iterable[str], org_names: Mapping[str, str]) -> str | None:
     """The organisation a title names: the longest known org name the (qualified) title starts with."""
-    t = normalise(title)
-    candidates = {t, actx.qualify(t)[0]}
     best: tuple[int, str] | None = None
     for cand in candidates:
         for n in range(len(cand) - 1, 1, -1):

@@ -35,12 +35,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from kg.build import BuildResult, write_outputs
+from kg.build import STATE_DIR, BuildResult, write_outputs
 from kg.cache import RecordCache, content_key, extractor_fingerprint, with_path
 from kg.parallel import Item, extract_items, peak_rss
+from kg.fragment_store import FragmentStore
 from kg.progress import progress_bar
 from kg.record import Record
-from kg.resolve import DEFAULT_BASE_IRI, resolve
+from kg.resolve import DEFAULT_BASE_IRI, merge
 
 RECORDS_FILE = "records.jsonl"
 CACHE_DIRNAME = ".cache"
@@ -74,6 +75,8 @@ class ScaleStats:
     seconds_write: float = 0.0
     cache_dir: str = ""
     pruned: int = 0
+    reused_fragments: int = 0  # input files whose resolution fragments came from the previous build
+    outputs: dict = field(default_factory=dict)  # blocks made / copied, store quads changed (kg.build)
 
 
 @dataclass
@@ -170,44 +173,124 @@ def extract_missing(units: list[Unit], cache: RecordCache, executor_factory: Cal
 
 # ------------------------------------------------------------------------------------ the build
 
-class _RecordStream:
-    """Records from the cache in input order, with each article's text for resolution, and every
-    record copied to ``records.jsonl`` as it passes; errors reported in the same order."""
+FRAGMENTS_DIR = "fragments"  # in DIR/.kg-state: each input file's resolution fragments (kg/fragment_store.py)
+_RESOLVER_CODE = ("kg/resolve.py", "kg/places.py", "kg/pinyin.py", "kg/graph.py", "kg/fragment_store.py")
 
-    def __init__(self, units: list[Unit], cache: RecordCache, records_fh, on_error: Callable[[str], None] | None):
-        self.units = units
-        self.cache = cache
-        self.fh = records_fh
+
+def resolver_fingerprint(base_iri: str) -> str:
+    """What a fragment depends on besides the record: the resolution code, its tables, the base IRI."""
+    import hashlib
+    from importlib import metadata
+
+    root = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256(base_iri.encode() + b"\0")
+    for name in _RESOLVER_CODE:
+        h.update(name.encode() + b"\0" + (root / name).read_bytes() + b"\0")
+    for dist in ("cpca", "pypinyin", "zhconv"):
+        try:
+            h.update(f"{dist}={metadata.version(dist)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(dist.encode())
+    return h.hexdigest()
+
+
+class Resolution:
+    """Step 3: every input's fragments in input order (from the previous build's state, or made from
+    the cached records), with ``records.jsonl`` written alongside as a block file (kg/blocks.py):
+    lines of unchanged files are copied from the previous one. Nothing per article is kept but the
+    fragments, which :func:`kg.resolve.merge` needs anyway."""
+
+    def __init__(self, out: Path, units: list[Unit], cache: RecordCache, base_iri: str,
+                 on_error: Callable[[str], None] | None, reuse: bool = True) -> None:
+        from kg.blocks import Index
+
+        self.out, self.units, self.cache = out, units, cache
+        self.base_iri = base_iri if base_iri.endswith(("/", "#")) else base_iri + "/"
         self.on_error = on_error
+        self.fingerprint = resolver_fingerprint(self.base_iri)
+        self.store = FragmentStore(out / STATE_DIR / FRAGMENTS_DIR, self.fingerprint)
+        self.previous = self.store.load() if reuse else {}
+        self.units_state: dict[str, tuple] = {}
+        self.made: set[str] = set()
         self.skipped: list[tuple[str, str]] = []
         self.count = 0
-        self._current: tuple[str, str] | None = None  # (doc id, text) of the record resolution has
+        self.reused = 0
+        self.records_tmp = out / f".{RECORDS_FILE}.{os.getpid()}.tmp"
+        self.records_old = Index.load(out / STATE_DIR / f"{RECORDS_FILE}.idx", out) if reuse else None
+        self.records_index = None
 
-    def text(self, doc) -> str | None:
-        """For :func:`kg.resolve.resolve`: the text of the record it was just given."""
-        cur = self._current
-        return cur[1] if cur is not None and cur[0] == doc.id else None
+    def fragments(self) -> Iterator:
+        """Fragments in input order; ``records.jsonl`` is complete once this is exhausted."""
+        import hashlib
 
-    def __iter__(self) -> Iterator[Record]:
+        from kg.blocks import BlockWriter
+        from kg.resolve import Fragment, article_fragment, divisions
+
+        table = divisions()
+        writer = BlockWriter(self.records_tmp, RECORDS_FILE, self.records_old, self.out)
+        writer.section(b"")
+        try:
+            for u in self.units:
+                if u.key is None:
+                    errors, plain, items = [(it["where"], it["error"]) for it in with_path(u.items, u.path)], (), None
+                elif u.key in self.units_state or u.key in self.previous:
+                    errors, plain = self.units_state.get(u.key) or self.previous[u.key]
+                    items = None
+                    self.reused += 1
+                else:
+                    items = self.cache.get(u.key, "")
+                    if items is None:
+                        raise RuntimeError(f"{u.path}: its cache entry disappeared during the build ({self.cache.root})")
+                    errs, made = [], []
+                    for it in items:
+                        if "error" in it:
+                            errs.append((it.get("line"), it["error"]))
+                        else:
+                            made.append((it.get("line"), article_fragment(
+                                Record.from_dict(it["record"]), it["text"], self.base_iri, table).to_plain()))
+                    errors, plain = tuple(errs), tuple(made)
+                    self.made.add(u.key)
+                if u.key is not None:
+                    self.units_state[u.key] = (errors, plain)
+                    errors = [(f"{u.path}:{line}" if line else u.path, reason) for line, reason in errors]
+                for where, reason in errors:
+                    self.skipped.append((where, reason))
+                    if self.on_error:
+                        self.on_error(f"{where}: {reason}")
+                cached = with_path(items, u.path) if items is not None else None
+                for n, (line, frag) in enumerate(plain):
+                    where = f"{u.path}:{line}" if line else u.path
+                    tag = hashlib.blake2b(f"{u.key}\0{n}\0{where}".encode(), digest_size=16).digest()
+                    writer.add(where, tag, lambda n=n, u=u, cached=cached: self._record_line(cached, n, u))
+                    self.count += 1
+                    yield Fragment.from_plain(frag, path=where)
+            writer.close()
+        except BaseException:
+            writer.abort()
+            self.records_tmp.unlink(missing_ok=True)
+            raise
+        self.records_index = writer
+
+    def _record_line(self, cached, n: int, u: Unit) -> bytes:
         from kg.io import dump_jsonl_line
 
-        for u in self.units:
-            items = with_path(u.items, u.path) if u.key is None else self.cache.get(u.key, u.path)
-            if items is None:
-                raise RuntimeError(f"{u.path}: its cache entry disappeared during the build ({self.cache.root})")
-            for it in items:
-                if "error" in it:
-                    self.skipped.append((it["where"], it["error"]))
-                    if self.on_error:
-                        self.on_error(f"{it['where']}: {it['error']}")
-                    continue
-                rec = Record.from_dict(it["record"])
-                self.fh.write(dump_jsonl_line(it["record"]))
-                self.count += 1
-                self._current = (rec.doc.id, it["text"])
-                yield rec
-            del items
-        self._current = None
+        if cached is None:  # fragments came from the state: read the record back from the cache
+            cached = self.cache.get(u.key, u.path) or []
+        records = [it for it in cached if "record" in it]
+        return dump_jsonl_line(records[n]["record"]).encode("utf-8")
+
+    def publish_into(self, outputs, staging: Path) -> list[str]:
+        """``kg.build.write_outputs`` extra: records.jsonl into the staging folder (and its index)."""
+        os.chmod(self.records_tmp, 0o666 & ~_umask())
+        os.replace(self.records_tmp, staging / RECORDS_FILE)
+        w = self.records_index
+        outputs.new_index(RECORDS_FILE, w.entries, [staging / RECORDS_FILE])
+        outputs.stats[RECORDS_FILE] = w.made
+        return [RECORDS_FILE]
+
+    def save_fragments(self) -> None:
+        """Keep this build's fragments for the next one (after the outputs are in place)."""
+        self.store.save(self.units_state, self.made)
 
 
 def _umask() -> int:
@@ -234,8 +317,6 @@ def build_scaled(paths: Iterable[str], out_dir: str | os.PathLike[str], *, worke
     ``on_error`` gets one line per skipped file (or jsonl line), naming it and the reason. With no
     article at all nothing is written and ``ValueError`` is raised. See the module docstring.
     """
-    from kg.io import atomic_writer
-
     started = time.perf_counter()
     paths = [str(p) for p in paths]
     out = Path(out_dir)
@@ -263,16 +344,19 @@ def build_scaled(paths: Iterable[str], out_dir: str | os.PathLike[str], *, worke
         stats.seconds_extract = time.perf_counter() - t
 
         t = time.perf_counter()
-        with atomic_writer(out / RECORDS_FILE) as fh:
-            stream = _RecordStream(units, cache, fh, on_error)
-            graph = resolve(stream, texts=stream.text, base_iri=base_iri)
-            if not stream.count:
+        resolution = Resolution(out, units, cache, base_iri, on_error, reuse=use_cache)
+        try:
+            graph = merge(resolution.fragments(), base_iri)
+            if not resolution.count:
                 raise ValueError("no article could be read from " + ", ".join(paths))
             stats.seconds_resolve = time.perf_counter() - t
+            stats.reused_fragments = resolution.reused
             t = time.perf_counter()
-            written = write_outputs(graph, out)
-        os.chmod(out / RECORDS_FILE, 0o666 & ~_umask())
-        written.append(out / RECORDS_FILE)
+            written = write_outputs(graph, out, extra=resolution.publish_into, stats=stats.outputs)
+            if use_cache:
+                resolution.save_fragments()
+        finally:
+            resolution.records_tmp.unlink(missing_ok=True)
         stats.seconds_write = time.perf_counter() - t
 
         if own_cache:
@@ -281,8 +365,8 @@ def build_scaled(paths: Iterable[str], out_dir: str | os.PathLike[str], *, worke
         if tmp_cache:
             shutil.rmtree(tmp_cache, ignore_errors=True)
     stats.main_peak_rss = peak_rss()
-    result = ScaleResult(graph, written, len(graph.articles), errors=[f"{w}: {r}" for w, r in stream.skipped],
-                         seconds=time.perf_counter() - started, stats=stats, skipped=stream.skipped)
+    result = ScaleResult(graph, written, len(graph.articles), errors=[f"{w}: {r}" for w, r in resolution.skipped],
+                         seconds=time.perf_counter() - started, stats=stats, skipped=resolution.skipped)
     return result
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from rdflib import RDF, RDFS, XSD, Dataset, Graph as RdfGraph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, SKOS
@@ -73,84 +73,131 @@ def evidence_iri(base_iri: str, rel: str, s: str, o: str, article: str, start: i
 
 
 def quads(graph: Graph) -> Iterator[Quad]:
-    """Every quad of the RDF view of ``graph`` (graph IRI ``None`` = the default graph)."""
-    base = graph.base_iri
+    """Every quad of the RDF view of ``graph`` as rdflib terms (graph ``None`` = the default graph)."""
+    for _, qs in object_quads(graph):
+        for s, p, o, g in qs:
+            yield _rdflib(s), _rdflib(p), _rdflib(o), (None if g is None else URIRef(g))
+
+
+def _rdflib(term):
+    if isinstance(term, str):
+        return URIRef(term)
+    return Literal(term.value, lang=term.lang, datatype=URIRef(term.datatype) if term.datatype else None)
+
+
+def object_quads(graph: Graph) -> Iterator[tuple[tuple, list[PlainQuad]]]:
+    """(object key, its quads) for every article, node and edge of ``graph``, in graph order.
+
+    Every quad of the dataset belongs to exactly one object (the article, node or edge it says
+    something about), so an output made of per-object blocks can be updated object by object
+    (``kg/blocks.py``). Keys: ``("a", iri)``, ``("n", iri)``, ``("e", type, source, target)``."""
     for a in graph.articles.values():
-        s = URIRef(a.iri)
-        yield s, RDF.type, ZW.Article, None
-        yield s, DCTERMS.identifier, Literal(a.doc_id), None
-        yield s, ZW.inputPath, Literal(a.path), None
-        if a.title:
-            yield s, DCTERMS.title, _zh(a.title), None
-        issued = date_literal(a.published, with_time=True)
-        if issued is not None:
-            yield s, DCTERMS.issued, issued, None
-        if a.url:
-            yield s, SCHEMA.url, Literal(a.url, datatype=XSD.anyURI), None
-        if a.source:
-            yield s, ZW.sourceName, _zh(a.source), None
-        for name in a.authors:
-            yield s, ZW.authorName, _zh(name), None
-        for name in a.editors:
-            yield s, ZW.editorName, _zh(name), None
-
+        yield ("a", a.iri), article_quads(a)
     for n in graph.nodes.values():
-        s = URIRef(n.iri)
-        cls = CLASSES.get(n.type)
-        if cls is None:
-            continue
-        yield s, RDF.type, cls, None
-        yield s, SKOS.prefLabel, _zh(n.label), None
-        yield s, RDFS.label, _zh(n.label), None
-        if n.pinyin:
-            pinyin = Literal(n.pinyin, lang="zh-Latn-pinyin")
-            yield s, SKOS.prefLabel, pinyin, None
-            yield s, RDFS.label, pinyin, None
-        for alias in n.aliases:
-            yield s, SKOS.altLabel, _zh(alias), None
-        if n.context:
-            yield s, ZW.jurisdiction, _zh(n.context), None
-        if n.type == "Meeting":
-            d = date_literal(n.date)
-            if d is not None:
-                yield s, SCHEMA.startDate, d, None
-        for p in n.posts:
-            post = URIRef(post_iri(base, n.iri, p.title, p.article))
-            yield post, RDF.type, ORG.Post, None
-            yield post, RDFS.label, _zh(p.title), None
-            yield post, ORG.heldBy, s, None
-            yield s, ORG.holds, post, None
-            yield post, PROV.wasDerivedFrom, URIRef(p.article), None
-            d = date_literal(p.date)
-            if d is not None:
-                yield post, DCTERMS.date, d, None
-            if p.org and p.org in graph.nodes:
-                yield post, ORG.postIn, URIRef(p.org), None
-        for article in sorted({m.article for m in n.mentions}):
-            yield URIRef(article), SCHEMA.mentions, s, URIRef(article)
-
+        yield ("n", n.iri), node_quads(n, graph)
     for e in graph.edges:
-        pred = RELATIONS.get(e.type)
-        if pred is None or e.source not in graph.nodes or e.target not in graph.nodes:
-            continue
-        s, o = URIRef(e.source), URIRef(e.target)
-        yield s, pred, o, None
-        for p in e.provenance:
-            g = URIRef(p.article)
-            yield s, pred, o, g
-            ev = URIRef(evidence_iri(base, e.type, e.source, e.target, p.article, p.start, p.end))
-            yield ev, RDF.type, ZW.Evidence, g
-            yield ev, RDF.subject, s, g
-            yield ev, RDF.predicate, pred, g
-            yield ev, RDF.object, o, g
-            yield ev, PROV.wasDerivedFrom, g, g
-            yield ev, ZW.startOffset, Literal(max(p.start, 0), datatype=XSD.integer), g
-            yield ev, ZW.endOffset, Literal(max(p.end, 0), datatype=XSD.integer), g
-            if p.sentence:
-                yield ev, ZW.evidenceText, _zh(p.sentence), g
-            d = date_literal(p.date)
-            if d is not None:
-                yield ev, DCTERMS.date, d, g
+        yield ("e", e.type, e.source, e.target), edge_quads(e, graph)
+
+
+# Plain terms: an IRI is a ``str``; a literal is a :class:`Lit`. The block writers format them directly.
+class Lit(NamedTuple):
+    value: str
+    lang: str | None = None
+    datatype: str | None = None
+
+
+PlainQuad = tuple  # (subject IRI, predicate IRI, object IRI or Lit, graph IRI or None)
+
+_Z = str(ZW)
+_RDF_TYPE = str(RDF.type)
+_XSD = str(XSD)
+
+
+def _plain_date(value: str | None, *, with_time: bool = False) -> Lit | None:
+    lit = date_literal(value, with_time=with_time)
+    return None if lit is None else Lit(str(lit), None, str(lit.datatype))
+
+
+def _zl(text: str) -> Lit:
+    return Lit(text, "zh")
+
+
+def article_quads(a) -> list[PlainQuad]:
+    """The article's metadata (default graph)."""
+    s = a.iri
+    out = [(s, _RDF_TYPE, _Z + "Article", None), (s, str(DCTERMS.identifier), Lit(a.doc_id), None),
+           (s, _Z + "inputPath", Lit(a.path), None)]
+    if a.title:
+        out.append((s, str(DCTERMS.title), _zl(a.title), None))
+    issued = _plain_date(a.published, with_time=True)
+    if issued is not None:
+        out.append((s, str(DCTERMS.issued), issued, None))
+    if a.url:
+        out.append((s, str(SCHEMA.url), Lit(a.url, None, _XSD + "anyURI"), None))
+    if a.source:
+        out.append((s, _Z + "sourceName", _zl(a.source), None))
+    out += [(s, _Z + "authorName", _zl(name), None) for name in a.authors]
+    out += [(s, _Z + "editorName", _zl(name), None) for name in a.editors]
+    return out
+
+
+def node_quads(n, graph: Graph) -> list[PlainQuad]:
+    """The entity (labels, aliases, jurisdiction, date), its posts (default graph) and the articles'
+    ``schema:mentions`` of it (each in its article's graph)."""
+    cls = CLASSES.get(n.type)
+    if cls is None:
+        return []
+    s = n.iri
+    label = _zl(n.label)
+    out = [(s, _RDF_TYPE, str(cls), None), (s, str(SKOS.prefLabel), label, None), (s, str(RDFS.label), label, None)]
+    if n.pinyin:
+        pinyin = Lit(n.pinyin, "zh-Latn-pinyin")
+        out += [(s, str(SKOS.prefLabel), pinyin, None), (s, str(RDFS.label), pinyin, None)]
+    out += [(s, str(SKOS.altLabel), _zl(alias), None) for alias in n.aliases]
+    if n.context:
+        out.append((s, _Z + "jurisdiction", _zl(n.context), None))
+    if n.type == "Meeting":
+        d = _plain_date(n.date)
+        if d is not None:
+            out.append((s, str(SCHEMA.startDate), d, None))
+    for p in n.posts:
+        post = post_iri(graph.base_iri, n.iri, p.title, p.article)
+        out += [(post, _RDF_TYPE, str(ORG.Post), None), (post, str(RDFS.label), _zl(p.title), None),
+                (post, str(ORG.heldBy), s, None), (s, str(ORG.holds), post, None),
+                (post, str(PROV.wasDerivedFrom), p.article, None)]
+        d = _plain_date(p.date)
+        if d is not None:
+            out.append((post, str(DCTERMS.date), d, None))
+        if p.org and p.org in graph.nodes:
+            out.append((post, str(ORG.postIn), p.org, None))
+    for article in sorted({m.article for m in n.mentions}):
+        out.append((article, str(SCHEMA.mentions), s, article))
+    return out
+
+
+def edge_quads(e, graph: Graph) -> list[PlainQuad]:
+    """The relation once in the default graph, and in each stating article's graph with its Evidence."""
+    pred = RELATIONS.get(e.type)
+    if pred is None or e.source not in graph.nodes or e.target not in graph.nodes:
+        return []
+    pred = str(pred)
+    s, o = e.source, e.target
+    out = [(s, pred, o, None)]
+    base = graph.base_iri
+    for p in e.provenance:
+        g = p.article
+        ev = evidence_iri(base, e.type, e.source, e.target, p.article, p.start, p.end)
+        out += [(s, pred, o, g), (ev, _RDF_TYPE, _Z + "Evidence", g), (ev, str(RDF.subject), s, g),
+                (ev, str(RDF.predicate), pred, g), (ev, str(RDF.object), o, g),
+                (ev, str(PROV.wasDerivedFrom), g, g),
+                (ev, _Z + "startOffset", Lit(str(max(p.start, 0)), None, _XSD + "integer"), g),
+                (ev, _Z + "endOffset", Lit(str(max(p.end, 0)), None, _XSD + "integer"), g)]
+        if p.sentence:
+            out.append((ev, _Z + "evidenceText", _zl(p.sentence), g))
+        d = _plain_date(p.date)
+        if d is not None:
+            out.append((ev, str(DCTERMS.date), d, g))
+    return out
 
 
 def bind_prefixes(g: RdfGraph | Dataset, base_iri: str | None = None) -> None:

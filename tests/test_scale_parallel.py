@@ -8,7 +8,7 @@ import pytest
 
 from scale_support import assert_same_outputs, corpus, extraction_code_unchanged, kg_build, nquads_parts
 
-PARTS_ENV = {"ZHENGWU_KG_NQUADS_PART_QUADS": "1500"}
+PARTS_ENV = {"ZHENGWU_KG_NQUADS_PART_OBJECTS": "100"}
 
 pytestmark = pytest.mark.slow
 
