@@ -19,9 +19,12 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Hashable
+
+import numpy as np
 
 INDEX_FORMAT = 1
 FLUSH_BYTES = 1 << 20
@@ -216,3 +219,211 @@ def read_block(old: Index, old_root: Path, key: Hashable) -> bytes | None:
     with (old_root / e[0]).open("rb") as fh:
         fh.seek(e[2])
         return fh.read(e[3])
+
+
+# ------------------------------------------------------------------------------ several files at once
+
+class Stream:
+    """One output file of a :class:`BlockSet` (or, with ``parts`` > 1, a file per part)."""
+
+    def __init__(self, name: str, paths: list[Path], names: list[str], sep: bytes = b"") -> None:
+        """``paths`` are written now; ``names`` are the same files relative to the output folder
+        (where the next build finds them)."""
+        self.name, self.paths, self.names, self.sep = name, paths, names, sep
+        self.fds = [os.open(p, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666) for p in paths]
+        self.bufs: list[list[bytes]] = [[] for _ in paths]
+        self.lengths = [0] * len(paths)  # logical length of each file
+        self.empty_section = [True] * len(paths)
+        self.offsets = array("q")  # per new object: offset of its block in its file (−1: no block)
+        self.sizes = array("q")
+        self.counts = array("q")  # lines of the block (N-Quads: quads)
+
+
+class BlockSet:
+    """Files written from one sequence of keyed objects, sharing one index (``key → (tag, ordinal)``
+    plus, per stream, each ordinal's offset, size and line count, and the part it went to).
+
+    Unchanged objects (same tag) are not looked at again: consecutive ones form a *run* that is
+    copied from each old file in one ``os.copy_file_range``; a changed object's blocks are made by
+    ``make(stream name) -> bytes``. A stream with several parts puts each object in the part
+    ``part_of(key)`` says; old parts are read from ``old_root``.
+    """
+
+    def __init__(self, streams: list[Stream], old: Index | None, old_root: Path | None,
+                 part_of: Callable[[Hashable], int] | None = None) -> None:
+        self.streams = streams
+        self.old, self.old_root = old, old_root
+        self.part_of = part_of
+        self.keys: dict[Hashable, tuple[bytes, int]] = {}
+        self.parts = array("h")  # per new object: its part in multi-part streams
+        self.n = 0
+        self.run_start = -1  # first old ordinal of the pending run, or −1
+        self.run_end = -1
+        self.run_new = -1  # new ordinal of the run's first object
+        self.sources: dict[str, int] = {}
+        self.made = self.reused = 0
+        o = old.meta if old is not None else {}
+        self.old_arrays = o.get("arrays") or {}
+        self.old_files: dict[str, list[str]] = o.get("stream_files") or {}
+        self.old_part_of = o.get("part_of")
+        self._np: dict[str, tuple] = {}
+
+    # -------------------------------------------------------------------------------- writing
+
+    def _flush(self, s: Stream, i: int) -> None:
+        if s.bufs[i]:
+            data = b"".join(s.bufs[i])
+            view = memoryview(data)
+            while view:
+                view = view[os.write(s.fds[i], view):]
+            s.bufs[i] = []
+
+    def _emit(self, s: Stream, i: int, data: bytes) -> None:
+        s.bufs[i].append(data)
+        s.lengths[i] += len(data)
+        if len(s.bufs[i]) > 512:
+            self._flush(s, i)
+
+    def _copy(self, s: Stream, i: int, src_name: str, start: int, end: int) -> None:
+        self._flush(s, i)
+        fd = self.sources.get(src_name)
+        if fd is None:
+            fd = self.sources[src_name] = os.open(self.old_root / src_name, os.O_RDONLY)
+        offset, remaining = start, end - start
+        while remaining:
+            try:
+                n = os.copy_file_range(fd, s.fds[i], remaining, offset)
+            except OSError:
+                n = len(data := os.pread(fd, min(remaining, 1 << 24), offset))
+                os.write(s.fds[i], data)
+            if n <= 0:
+                raise OSError(f"{self.old_root / src_name}: shorter than its index says")
+            offset += n
+            remaining -= n
+        s.lengths[i] += end - start
+
+    def literal(self, data: bytes) -> None:
+        """Fixed bytes in every file of every stream (a section's start ends the pending run)."""
+        self._end_run()
+        for s in self.streams:
+            for i in range(len(s.paths)):
+                self._emit(s, i, data)
+
+    def section(self) -> None:
+        self._end_run()
+        for s in self.streams:
+            s.empty_section = [True] * len(s.paths)
+
+    def _end_run(self) -> None:
+        """Copy the pending run of unchanged objects from every old file (numpy for the bookkeeping:
+        a run is often thousands of objects long)."""
+        if self.run_start < 0:
+            return
+        o0, o1, new0 = self.run_start, self.run_end + 1, self.run_new
+        for s in self.streams:
+            old_off, old_size, old_cnt = self._old_np(s.name)
+            seg_off, seg_size = old_off[o0:o1], old_size[o0:o1]
+            full = seg_size > 0
+            new_off = np.full(o1 - o0, -1, dtype=np.int64)
+            if len(s.paths) > 1:
+                seg_parts = np.frombuffer(self.parts, dtype=np.int16)[new0:new0 + (o1 - o0)]
+                groups = [(int(p), full & (seg_parts == p)) for p in np.unique(seg_parts[full])]
+            else:
+                groups = [(0, full)] if full.any() else []
+            for part, mask in groups:
+                idx = np.flatnonzero(mask)
+                start = int(seg_off[idx[0]])
+                end = int(seg_off[idx[-1]] + seg_size[idx[-1]])
+                if not s.empty_section[part]:
+                    self._emit(s, part, s.sep)
+                new_off[idx] = seg_off[idx] - start + s.lengths[part]
+                self._copy(s, part, self.old_files[s.name][part], start, end)
+                s.empty_section[part] = False
+            s.offsets.frombytes(new_off.tobytes())
+            s.sizes.frombytes(np.maximum(seg_size, 0).astype(np.int64).tobytes())
+            s.counts.frombytes(np.asarray(old_cnt[o0:o1], dtype=np.int64).tobytes())
+        self.run_start = self.run_end = self.run_new = -1
+
+    def _old_np(self, stream: str):
+        arrays = self._np.get(stream)
+        if arrays is None:
+            arrays = self._np[stream] = tuple(np.frombuffer(a, dtype=np.int64) for a in self.old_arrays[stream])
+        return arrays
+
+    def add(self, key: Hashable, tag: bytes, make: Callable[[str], bytes]) -> bool:
+        """One object; returns True when its blocks were made (it changed), False when copied."""
+        part = self.part_of(key) if self.part_of else 0
+        self.parts.append(part)
+        new = self.n
+        self.n += 1
+        self.keys[key] = (tag, new)
+        e = self.old.entries.get(key) if self.old is not None else None
+        if e is not None and e[0] == tag:
+            o = e[1]
+            if self.run_start >= 0 and o == self.run_end + 1:
+                self.run_end = o
+            else:
+                self._end_run()
+                self.run_start = self.run_end = o
+                self.run_new = new
+            self.reused += 1
+            return False
+        self._end_run()
+        self.made += 1
+        for s in self.streams:
+            p = part if len(s.paths) > 1 else 0
+            data = make(s.name)
+            if not data:
+                s.offsets.append(-1)
+                s.sizes.append(0)
+                s.counts.append(0)
+                continue
+            if not s.empty_section[p]:
+                self._emit(s, p, s.sep)
+            s.offsets.append(s.lengths[p])
+            s.sizes.append(len(data))
+            s.counts.append(data.count(b"\n"))
+            self._emit(s, p, data)
+            s.empty_section[p] = False
+        return True
+
+    def close(self) -> None:
+        try:
+            self._end_run()
+            for s in self.streams:
+                for i in range(len(s.paths)):
+                    self._flush(s, i)
+        finally:
+            self.abort()
+
+    def abort(self) -> None:
+        for s in self.streams:
+            for fd in s.fds:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+            s.fds = []
+        for fd in self.sources.values():
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self.sources.clear()
+
+    def index(self, **meta) -> Index:
+        """The new index (the caller fills in the files' identities once they are final)."""
+        return Index(self.keys, {}, {"arrays": {s.name: (s.offsets, s.sizes, s.counts) for s in self.streams},
+                                     "stream_files": {s.name: list(s.names) for s in self.streams},
+                                     "part_of": self.parts, **meta})
+
+    def old_block(self, key: Hashable, stream: str) -> bytes | None:
+        """The previous bytes of ``key``'s block in ``stream`` (None: no such object)."""
+        e = self.old.entries.get(key) if self.old is not None else None
+        if e is None:
+            return None
+        off, size, _ = self.old_arrays[stream]
+        o = e[1]
+        if size[o] <= 0:
+            return b""
+        files = self.old_files[stream]
+        name = files[self.old_part_of[o]] if len(files) > 1 else files[0]
+        with (self.old_root / name).open("rb") as fh:
+            fh.seek(off[o])
+            return fh.read(size[o])

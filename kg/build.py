@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import marshal
 import os
 import shutil
 import sys
@@ -25,16 +26,16 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
-from kg.blocks import BlockWriter, Index, identity, read_block
+from kg.blocks import BlockSet, Index, Stream, identity
 from kg.graph import Graph
 from kg.record import Record
 from kg.resolve import DEFAULT_BASE_IRI, resolve
 
 STATE_DIR = ".kg-state"  # indexes of the block files (kg/blocks.py), beside the outputs they describe
-GRAPH_FILES = ("graph.json", "graph.ttl", "graph.nt", "graph.trig", "graph.jsonld", "nquads")
+RDF_FILES = ("graph.ttl", "graph.nt", "graph.trig", "graph.jsonld", "nquads")
 PART_OBJECTS_ENV = "ZHENGWU_KG_NQUADS_PART_OBJECTS"
 DEFAULT_PART_OBJECTS = 20_000  # objects (articles, nodes, edges) per N-Quads part: ≈ 200,000-300,000 quads
-INCREMENTAL_STORE_SHARE = 0.25  # patch the store when at most this share of objects changed, else reload it
+INCREMENTAL_STORE_SHARE = 0.5  # patch the store when at most this share of objects changed, else reload it
 _OUTPUT_CODE = ("kg/blocks.py", "kg/build.py", "kg/graph.py", "kg/resolve.py", "ontology/to_rdf.py",
                 "ontology/serialize.py")
 
@@ -66,31 +67,34 @@ class Outputs:
         self.graph = graph
         self.out_dir = Path(out_dir) if out_dir is not None else None
         self.indexes: dict[str, Index] = {}
-        self.changed: dict[tuple, bytes] | None = None  # key → new N-Quads block of what changed
+        self.rdf: BlockSet | None = None  # the RDF files' block set, once written (the store reads its diff)
+        self.changed: dict[tuple, bytes] = {}  # RDF object key → its new N-Quads block (changed objects)
         self.removed: list[tuple] = []
-        self.objects = len(graph.articles) + len(graph.nodes) + len(graph.edges)
-        self.stats: dict[str, int] = {}
+        self.stats: dict = {}
 
     def old_index(self, name: str) -> Index | None:
         """The previous build's index of ``name`` if its files are intact and it was made by this code."""
         if self.out_dir is None:
             return None
-        root = self.old_root(name)
-        old = Index.load(self.out_dir / STATE_DIR / f"{name}.idx", root) if root is not None else None
+        old = Index.load(self.out_dir / STATE_DIR / f"{name}.idx", self.out_dir)
         if old is None or old.meta.get("code") != output_fingerprint() or \
                 old.meta.get("base_iri") != self.graph.base_iri:
             return None
         return old
 
-    def old_root(self, name: str) -> Path | None:
-        """The folder the files of ``name``'s index are in (for nquads: the live parts folder)."""
-        if self.out_dir is None:
-            return None
-        return (self.out_dir / name).resolve() if name == "nquads" else self.out_dir
+    def new_index(self, name: str, index: Index, files: list[Path], **meta) -> None:
+        """Keep ``index`` for ``name``; ``files`` (staged) are named relative to the staging folder."""
+        index.files = {str(f.relative_to(self.staging)): identity(f) for f in files}
+        index.meta.update({"code": output_fingerprint(), "base_iri": self.graph.base_iri, **meta})
+        self.indexes[name] = index
 
-    def new_index(self, name: str, entries: dict, files: list[Path], **meta) -> None:
-        self.indexes[name] = Index(entries, {f.name: identity(f) for f in files},
-                                   {"code": output_fingerprint(), "base_iri": self.graph.base_iri, **meta})
+    staging: Path
+
+    @cached_property
+    def edge_tags(self) -> list[bytes]:
+        """A digest per edge (graph.json and the RDF files tag edges alike: computed once)."""
+        nodes = self.graph.nodes
+        return [_digest(_edge_t(e, nodes)) for e in self.graph.edges]
 
     @cached_property
     def dataset(self):
@@ -111,6 +115,14 @@ Writer = Callable[[Outputs, Path], None]
 
 # ------------------------------------------------------------------------------ object blocks
 
+def _digest(value) -> bytes:
+    return hashlib.blake2b(marshal.dumps(value), digest_size=16).digest()
+
+
+def _article_t(a) -> tuple:
+    return (a.iri, a.doc_id, a.path, a.title, a.published, a.source, a.url, tuple(a.authors), tuple(a.editors))
+
+
 def _article_dict(a) -> dict:
     return {"iri": a.iri, "doc_id": a.doc_id, "path": a.path, "title": a.title, "published": a.published,
             "source": a.source, "url": a.url, "authors": list(a.authors), "editors": list(a.editors)}
@@ -129,31 +141,13 @@ def _edge_dict(e) -> dict:
                             "date": p.date} for p in e.provenance]}
 
 
-def graph_objects(graph: Graph, section: str) -> Iterator[tuple[tuple, object, bytes, bytes]]:
-    """(key, object, graph.json line, tag) for every article, node or edge (``section``), in graph order.
-
-    The tag digests the object's JSON and the one thing its RDF depends on outside itself (whether
-    the nodes it points to exist), so an unchanged tag means unchanged bytes in every format."""
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    nodes = graph.nodes
-    digest = hashlib.blake2b
-    if section == "articles":
-        for a in graph.articles.values():
-            line = dumps(_article_dict(a)).encode("utf-8")
-            yield ("a", a.iri), a, line, digest(line, digest_size=16).digest()
-    elif section == "nodes":
-        for n in graph.nodes.values():
-            line = dumps(_node_dict(n)).encode("utf-8")
-            flags = bytes(p.org in nodes for p in n.posts if p.org)
-            yield ("n", n.iri), n, line, digest(line + b"\0" + flags, digest_size=16).digest()
-    else:
-        for e in graph.edges:
-            line = dumps(_edge_dict(e)).encode("utf-8")
-            flags = bytes((e.source in nodes, e.target in nodes))
-            yield ("e", e.type, e.source, e.target), e, line, digest(line + b"\0" + flags, digest_size=16).digest()
+def _edge_t(e, nodes) -> tuple:
+    return (e.type, e.source, e.target, tuple((p.article, p.start, p.end, p.sentence, p.date) for p in e.provenance),
+            e.source in nodes, e.target in nodes)
 
 
-SECTIONS = ("articles", "nodes", "edges")
+def _json(d: dict) -> bytes:
+    return json.dumps(d, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _bucket(key: tuple, parts: int) -> int:
@@ -162,115 +156,175 @@ def _bucket(key: tuple, parts: int) -> int:
     return int.from_bytes(hashlib.blake2b(repr(key).encode("utf-8"), digest_size=8).digest(), "big") % parts
 
 
-def _lines(data: bytes) -> int:
-    return data.count(b"\n")
+def write_graph_json(out: Outputs, staging: Path) -> None:
+    """graph.json: ``{"base_iri", "articles": [...], "nodes": [...], "edges": [...]}``, one object a
+    line, each a block (kg/blocks.py) tagged by a digest of the object: unchanged ones are copied."""
+    graph = out.graph
+    nodes = graph.nodes
+    path = staging / "graph.json"
+    blocks = BlockSet([Stream("graph.json", [path], ["graph.json"], b",\n")], out.old_index("graph.json"),
+                      out.out_dir)
+    try:
+        blocks.literal(b'{"base_iri": ' + json.dumps(graph.base_iri, ensure_ascii=False).encode("utf-8"))
+        for section in ("articles", "nodes", "edges"):
+            blocks.literal(b',\n"' + section.encode() + b'": [\n')
+            blocks.section()
+            if section == "articles":
+                for a in graph.articles.values():
+                    blocks.add(("a", a.iri), _digest(_article_t(a)), lambda _, a=a: _json(_article_dict(a)))
+            elif section == "nodes":
+                for n in nodes.values():
+                    tag = _digest((n.iri, n.type, n.label, tuple(n.aliases), n.pinyin,
+                                   tuple((p.title, p.article, p.date, p.org) for p in n.posts),
+                                   tuple((m.article, m.start, m.end) for m in n.mentions), n.context, n.date))
+                    blocks.add(("n", n.iri), tag, lambda _, n=n: _json(_node_dict(n)))
+            else:
+                for e, tag in zip(graph.edges, out.edge_tags):
+                    blocks.add(("e", e.type, e.source, e.target), tag, lambda _, e=e: _json(_edge_dict(e)))
+            blocks.literal(b"\n]")
+        blocks.literal(b"}\n")
+        blocks.close()
+    except BaseException:
+        blocks.abort()
+        raise
+    out.new_index("graph.json", blocks.index(), [path])
+    out.stats["graph.json made"] = blocks.made
 
 
-def write_graph_files(out: Outputs, staging: Path) -> None:
-    """graph.json, graph.ttl, graph.nt, graph.trig, graph.jsonld and the N-Quads parts, in one pass
-    over the graph's objects: each file is a header and one block per object (kg/blocks.py), blocks of
-    unchanged objects copied from the previous build. Also records what changed, for the store."""
+RDF_STREAMS = (("graph.nt", "ntriples", b""), ("graph.ttl", "turtle", b""), ("graph.trig", "trig", b""),
+               ("graph.jsonld", "jsonld", b",\n"))
+
+
+def rdf_objects(graph: Graph, edge_tags: list[bytes] | None = None) -> Iterator[tuple[tuple, bytes, Callable[[], list]]]:
+    """(key, tag, quads maker) for every object of the RDF view (``ontology.to_rdf.object_quads``),
+    in its order; the tag digests everything the object's quads are made from."""
+    from ontology.to_rdf import article_quads, edge_quads, mentions_by_article, node_quads, post_quads
+
+    nodes = graph.nodes
+    mentioned = mentions_by_article(graph)
+    for a in graph.articles.values():
+        m = mentioned.get(a.iri, ())
+        yield ("a", a.iri), _digest((_article_t(a), tuple(m))), lambda a=a, m=m: article_quads(a, m)
+    for n in nodes.values():
+        yield ("n", n.iri), _digest((n.iri, n.type, n.label, tuple(n.aliases), n.pinyin, n.context, n.date)), \
+            lambda n=n: node_quads(n, graph)
+        for p in n.posts:
+            yield ("p", n.iri, p.title, p.article), \
+                _digest((n.iri, n.type, p.title, p.article, p.date, p.org, p.org in nodes if p.org else False)), \
+                lambda n=n, p=p: post_quads(n.iri, p, graph)
+    tags = edge_tags if edge_tags is not None else [_digest(_edge_t(e, nodes)) for e in graph.edges]
+    for e, tag in zip(graph.edges, tags):
+        yield ("e", e.type, e.source, e.target), tag, lambda e=e: edge_quads(e, graph)
+
+
+def write_rdf_files(out: Outputs, staging: Path) -> None:
+    """graph.nt, graph.ttl, graph.trig, graph.jsonld and the N-Quads parts in one pass over the RDF
+    objects: each file a header and one block per object, unchanged blocks copied from the previous
+    build. Also notes, for the store, the N-Quads of what changed and the keys that went."""
     from ontology.serialize import Formatter
-    from ontology.to_rdf import article_quads, edge_quads, node_quads
 
     graph = out.graph
     fmt = Formatter(graph.base_iri)
-    olds = {name: out.old_index(name) for name in GRAPH_FILES}
-    nq_old = olds["nquads"]
-    parts = max(1, -(-out.objects // part_objects_default()))
+    old = out.old_index("rdf")
+    objects = sum(1 for _ in rdf_objects_count(graph))
+    target = part_objects_default()
+    parts = max(1, -(-objects // target))
+    if old is not None:  # keep the part count while parts stay within half and twice their size
+        before = len(old.meta["stream_files"]["nquads"])
+        if target / 2 <= objects / before <= target * 2:
+            parts = before
+        else:
+            old = None
     nq_dir = staging / "nquads"
     nq_dir.mkdir()
-    files = {name: BlockWriter(staging / name, name, olds[name], out.old_root(name))
-             for name in GRAPH_FILES if name != "nquads"}
-    part_files = [BlockWriter(nq_dir / f"part-{i:04d}.nq", f"part-{i:04d}.nq", nq_old, out.old_root("nquads"))
-                  for i in range(parts)]
-    makers = {"graph.nt": fmt.ntriples, "graph.ttl": fmt.turtle, "graph.trig": fmt.trig, "graph.jsonld": fmt.jsonld}
-    prefix_header = fmt.header()
-    context = json.dumps(fmt.context(), ensure_ascii=False)
-    files["graph.ttl"].literal(prefix_header)
-    files["graph.trig"].literal(prefix_header)
-    files["graph.jsonld"].literal(b'{"@context": ' + context.encode("utf-8") + b',\n"@graph": [\n')
-    files["graph.jsonld"].section(b",\n")
-    gj = files["graph.json"]
-    gj.literal(b'{"base_iri": ' + json.dumps(graph.base_iri, ensure_ascii=False).encode("utf-8"))
-    for w in part_files:
-        w.section(b"")
+    names = [f"part-{i:04d}.nq" for i in range(parts)]
+    streams = [Stream(name, [staging / name], [name], sep) for name, _, sep in RDF_STREAMS]
+    streams.append(Stream("nquads", [nq_dir / n for n in names], [f"nquads/{n}" for n in names]))
+    old_part = old.meta["part_of"] if old is not None else None
+
+    def part_of(key: tuple) -> int:  # the old index knows the part of every key it has
+        e = old.entries.get(key) if old is not None else None
+        return old_part[e[1]] if e is not None else _bucket(key, parts)
+
+    blocks = BlockSet(streams, old, out.out_dir, part_of=part_of)
+    makers = {name: getattr(fmt, method) for name, method, _ in RDF_STREAMS}
+    makers["nquads"] = fmt.nquads
     changed: dict[tuple, bytes] = {}
-    new_keys: set[tuple] = set()
     try:
-        for sec in SECTIONS:
-            gj.literal(b',\n"' + sec.encode() + b'": [\n')
-            gj.section(b",\n")
-            quad_fn = {"articles": article_quads, "nodes": lambda n: node_quads(n, graph),
-                       "edges": lambda e: edge_quads(e, graph)}[sec]
-            for key, obj, line, tag in graph_objects(graph, sec):
-                new_keys.add(key)
-                memo: list = []
+        header = fmt.header()
+        for s in streams:  # each file's header (no shared literal: the headers differ)
+            first = {"graph.ttl": header, "graph.trig": header,
+                     "graph.jsonld": b'{"@context": ' + json.dumps(fmt.context(), ensure_ascii=False).encode("utf-8")
+                     + b',\n"@graph": [\n'}.get(s.name)
+            if first:
+                blocks._emit(s, 0, first)
+        blocks.section()
+        for key, tag, make_quads in rdf_objects(graph, out.edge_tags):
+            memo: list = []
 
-                def quads(obj=obj, memo=memo, quad_fn=quad_fn):
-                    if not memo:
-                        memo.append(quad_fn(obj))
-                    return memo[0]
+            def make(stream: str, make_quads=make_quads, memo=memo) -> bytes:
+                if not memo:
+                    memo.append(make_quads())
+                data = makers[stream](memo[0])
+                if stream == "nquads":
+                    changed[key] = data
+                return data
 
-                gj.add(key, tag, lambda line=line: line)
-                for name, make in makers.items():
-                    files[name].add(key, tag, lambda make=make: make(quads()))
-                data = part_files[_bucket(key, parts)].add(key, tag, lambda: fmt.nquads(quads()), _lines)
-                old_entry = nq_old.entries.get(key) if nq_old is not None else None
-                if data is not None or old_entry is None or old_entry[4] != tag:
-                    changed[key] = data if data is not None else fmt.nquads(quads())
-            gj.literal(b"\n]")
-        gj.literal(b"}\n")
-        files["graph.jsonld"].literal(b"\n]}\n")
-        for w in [*files.values(), *part_files]:
-            w.close()
+            blocks.add(key, tag, make)
+        blocks._end_run()
+        blocks._emit(streams[3], 0, b"\n]}\n")
+        blocks.close()
     except BaseException:
-        for w in [*files.values(), *part_files]:
-            w.abort()
+        blocks.abort()
         raise
-    for name, w in files.items():
-        out.new_index(name, w.entries, [w.path])
-        out.stats[name] = w.made
-    entries: dict = {}
-    manifest = []
-    for w in part_files:
-        entries.update(w.entries)
-        manifest.append({"file": w.name, "quads": sum(e[5] for e in w.entries.values()),
-                         "bytes": w.path.stat().st_size})
-    out.new_index("nquads", entries, [w.path for w in part_files])
-    out.stats["blocks made"] = files["graph.nt"].made
-    out.stats["blocks copied"] = files["graph.nt"].reused
-    (nq_dir / "manifest.json").write_text(json.dumps(
-        {"format": "application/n-quads", "parts": manifest, "quads": sum(p["quads"] for p in manifest)},
-        indent=1) + "\n", encoding="utf-8")
+    files = [p for s in streams for p in s.paths]
+    out.new_index("rdf", blocks.index(), files)
+    out.rdf = blocks if old is not None else None
     out.changed = changed
-    out.removed = [k for k in nq_old.entries if k not in new_keys] if nq_old is not None else []
+    out.removed = [k for k in old.entries if k not in blocks.keys] if old is not None else []
+    out.stats["rdf objects made"] = blocks.made
+    out.stats["rdf objects copied"] = blocks.reused
+    offsets, sizes, counts = blocks.streams[-1].offsets, blocks.streams[-1].sizes, blocks.streams[-1].counts
+    per_part = [0] * parts
+    for i, c in enumerate(counts):
+        per_part[blocks.parts[i]] += c
+    manifest = [{"file": n, "quads": q, "bytes": (nq_dir / n).stat().st_size} for n, q in zip(names, per_part)]
+    (nq_dir / "manifest.json").write_text(json.dumps(
+        {"format": "application/n-quads", "parts": manifest, "quads": sum(per_part)}, indent=1) + "\n",
+        encoding="utf-8")
+
+
+def rdf_objects_count(graph: Graph) -> Iterator[None]:
+    """One item per RDF object (to size the N-Quads parts before writing them)."""
+    yield from (None for _ in graph.articles)
+    for n in graph.nodes.values():
+        yield None
+        yield from (None for _ in n.posts)
+    yield from (None for _ in graph.edges)
 
 
 def write_store(out: Outputs, path: Path) -> None:
     """The on-disk Oxigraph store (RocksDB) with the whole dataset.
 
-    When the previous build's store and N-Quads index are intact and few objects changed, the
-    previous store is copied (a RocksDB checkpoint: hard links) and patched — the quads of changed
-    and removed objects taken out, the new ones put in; otherwise bulk-loaded from the N-Quads parts."""
-    import gc
-
+    When the previous build's store and RDF index are intact and few objects changed, the previous
+    store is copied (a RocksDB checkpoint: hard links) and patched — the quads of changed and removed
+    objects taken out, the new ones put in; otherwise it is bulk-loaded from the N-Quads parts."""
     import pyoxigraph as ox
 
     nq = path.parent / "nquads"
-    old = out.old_index("nquads")
     live = out.out_dir / "store" if out.out_dir is not None else None
-    delta = len(out.changed or {}) + len(out.removed)
-    incremental = (old is not None and out.changed is not None and live is not None and live.is_dir()
-                   and old.meta.get("store") == _store_build(live) and delta <= INCREMENTAL_STORE_SHARE * max(1, out.objects))
+    blocks = out.rdf
+    delta = len(out.changed) + len(out.removed)
+    total = len(blocks.keys) if blocks is not None else 0
+    incremental = (blocks is not None and live is not None and live.is_dir()
+                   and blocks.old.meta.get("store") == _store_build(live) and delta <= INCREMENTAL_STORE_SHARE * total)
     if incremental:
         ox.Store.read_only(str(live)).backup(str(path))
         store = ox.Store(str(path))
-        old_root = out.old_root("nquads")
         remove: set = set()
         add: set = set()
         for key in [*out.changed, *out.removed]:
-            before = read_block(old, old_root, key)
+            before = blocks.old_block(key, "nquads")
             old_q = set(ox.parse(before, format=ox.RdfFormat.N_QUADS)) if before else set()
             after = out.changed.get(key)
             new_q = set(ox.parse(after, format=ox.RdfFormat.N_QUADS)) if after else set()
@@ -279,23 +333,22 @@ def write_store(out: Outputs, path: Path) -> None:
         for q in remove - add:
             store.remove(q)
         store.extend(add - remove)
-        out.stats["store"] = len(add) + len(remove)
+        out.stats["store quads changed"] = len(add) + len(remove)
     else:
         store = ox.Store(str(path))
         if nq.is_dir():
             for part in sorted(nq.glob("part-*.nq")):
                 store.bulk_load(path=str(part), format=ox.RdfFormat.N_QUADS)
-        else:  # called without the graph files (a writer list of one's own)
+        else:  # called without the RDF files (a writer list of one's own)
             from ontology.serialize import Formatter
             from ontology.to_rdf import object_quads
 
             fmt = Formatter(out.graph.base_iri)
             store.bulk_load(b"".join(fmt.nquads(q) for _, q in object_quads(out.graph)), format=ox.RdfFormat.N_QUADS)
         store.optimize()
-        out.stats["store"] = -1
+        out.stats["store"] = "loaded"
     store.flush()
     del store
-    gc.collect()
 
 
 def _store_build(store: Path) -> str | None:
@@ -305,18 +358,29 @@ def _store_build(store: Path) -> str | None:
         return None
 
 
+BUILD_PAGE_MAX_NODES = 1000  # graph.html: an overview; `kg viz` draws any view up to 5,000 nodes
+
+
 def write_html(out: Outputs, path: Path) -> None:
+    """graph.html: the whole graph, or on larger graphs its ``BUILD_PAGE_MAX_NODES`` most connected
+    entities (the page says how many it left out; ``kg viz`` draws other views)."""
     from viz.page import write_page
 
-    write_page(out.graph, path)
+    write_page(out.graph, path, max_nodes=BUILD_PAGE_MAX_NODES)
+
+
+# writers that run in a child process while the others write (kg build has the graph in memory:
+# forking shares it); the rest run here, in WRITERS order
+ALONGSIDE = {"graph.html", "graph.json"}
 
 
 # names → writer; other parts add theirs here (e.g. ("graph.html", write_html)). A writer writes the
 # files or folders it is named after into the staging folder it is given (the first: the whole folder).
 WRITERS: list[tuple[str | tuple[str, ...], Writer]] = [
-    (GRAPH_FILES, lambda out, path: write_graph_files(out, path.parent)),
+    ("graph.html", write_html),  # graph.html and graph.json run in a child process (ALONGSIDE)
+    ("graph.json", lambda out, path: write_graph_json(out, path.parent)),
+    (RDF_FILES, lambda out, path: write_rdf_files(out, path.parent)),
     ("store", write_store),
-    ("graph.html", write_html),
 ]
 
 
@@ -343,6 +407,57 @@ def _publish_dir(staged: Path, target: Path) -> None:
     for old in stores.iterdir():  # earlier stores (a server that still has one open keeps its files)
         if old.name.startswith(f"{target.name}-") and old.resolve() != live:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def _run_writer(name, writer: Writer, outputs: Outputs, staging: Path) -> None:
+    started = time.perf_counter()
+    writer(outputs, staging / _names(name)[0])
+    label = _names(name)[0] if isinstance(name, str) else "graph files"
+    outputs.stats.setdefault("seconds", {})[label] = round(time.perf_counter() - started, 2)
+
+
+def _fork_writers(writers: list, outputs: Outputs, staging: Path) -> int | None:
+    """Run ``writers`` in a forked child, alongside the others (each only reads the graph and writes
+    its own files; their indexes and stats go to files in the staging folder). Not when other
+    threads run (forking them is unsafe), nor where fork is missing or ``ZHENGWU_KG_NO_FORK`` is set."""
+    import threading
+
+    if not hasattr(os, "fork") or threading.active_count() > 1 or os.environ.get("ZHENGWU_KG_NO_FORK"):
+        return None
+    pid = os.fork()
+    if pid:
+        return pid
+    status = 1
+    try:
+        outputs.indexes, outputs.stats = {}, {}
+        for name, writer in writers:
+            _run_writer(name, writer, outputs, staging)
+        state = staging / STATE_DIR
+        state.mkdir(exist_ok=True)
+        for name, index in outputs.indexes.items():
+            index.save(state / f"{name}.idx")
+        (state / "alongside.json").write_text(json.dumps(outputs.stats), encoding="utf-8")
+        status = 0
+    except BaseException as exc:  # reported by the parent
+        with contextlib.suppress(Exception):
+            (staging / ".alongside.error").write_text(f"{type(exc).__name__}: {exc}", encoding="utf-8")
+    finally:
+        os._exit(status)
+
+
+def _wait_writers(pid: int, staging: Path, outputs: Outputs) -> None:
+    _, status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        error = staging / ".alongside.error"
+        reason = error.read_text(encoding="utf-8") if error.exists() else f"exit status {code}"
+        raise OSError(f"writing {', '.join(sorted(ALONGSIDE))} failed: {reason}")
+    done = staging / STATE_DIR / "alongside.json"
+    stats = json.loads(done.read_text(encoding="utf-8"))
+    done.unlink()
+    seconds = stats.pop("seconds", {})
+    outputs.stats.update(stats)
+    outputs.stats.setdefault("seconds", {}).update({f"{k} (alongside)": v for k, v in seconds.items()})
 
 
 def _names(name: str | tuple[str, ...]) -> tuple[str, ...]:
@@ -386,20 +501,29 @@ def _write_outputs(graph: Graph, out_dir: Path, writers, extra, stats) -> list[P
     _clean_staging(out_dir)
     outputs = Outputs(graph, out_dir)
     staging = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out_dir))
+    outputs.staging = staging
     writers = writers if writers is not None else WRITERS
     names: list[str] = []
     written: list[Path] = []
+    child: int | None = None
     try:
-        for name, writer in writers:
-            writer(outputs, staging / _names(name)[0])
+        alongside = [(n, w) for n, w in writers if n in ALONGSIDE]
+        if alongside:
+            child = _fork_writers(alongside, outputs, staging)
+        for name, writer in writers if child is None else [w for w in writers if w[0] not in ALONGSIDE]:
+            _run_writer(name, writer, outputs, staging)
+        for name, _ in writers:
             names += _names(name)
+        if child is not None:
+            pid, child = child, None
+            _wait_writers(pid, staging, outputs)
         if extra is not None:
             names += extra(outputs, staging)
         build_id = os.path.basename(staging)
         if (staging / "store").is_dir():
             (staging / "store" / STORE_MARKER).write_text(build_id + "\n", encoding="utf-8")
-        if "nquads" in outputs.indexes:
-            outputs.indexes["nquads"].meta["store"] = build_id if (staging / "store").is_dir() else None
+        if "rdf" in outputs.indexes:
+            outputs.indexes["rdf"].meta["store"] = build_id if (staging / "store").is_dir() else None
         state = staging / STATE_DIR
         state.mkdir(exist_ok=True)
         for name, index in outputs.indexes.items():
@@ -413,8 +537,15 @@ def _write_outputs(graph: Graph, out_dir: Path, writers, extra, stats) -> list[P
                 os.replace(staged, target)
             written.append(target)
         for f in sorted(state.iterdir()):  # indexes last: an index never describes files not yet in place
-            os.replace(f, out_dir / STATE_DIR / f.name)
+            if f.suffix == ".idx":
+                os.replace(f, out_dir / STATE_DIR / f.name)
     finally:
+        if child is not None:  # a writer failed here: stop the child's
+            import signal
+
+            with contextlib.suppress(OSError):
+                os.kill(child, signal.SIGTERM)
+                os.waitpid(child, 0)
         shutil.rmtree(staging, ignore_errors=True)
     if stats is not None:
         stats.update(outputs.stats)

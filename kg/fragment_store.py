@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 COMPACT_SHARE = 0.25
+CHUNK_UNITS = 500
 
 Unit = tuple  # (errors: ((line, reason), …), fragments: ((line, Fragment.to_plain()), …))
 
@@ -49,11 +50,18 @@ class FragmentStore:
         return self.units
 
     def _read(self, path: Path) -> dict | None:
+        """A file is the fingerprint and chunks of units, each marshalled apart (the fingerprint is
+        checked before anything big is loaded)."""
         try:
-            fp, units = marshal.loads(path.read_bytes())
+            fp, chunks = marshal.loads(path.read_bytes())
+            if fp != self.fingerprint:
+                return None
+            units: dict = {}
+            for chunk in chunks:
+                units.update(marshal.loads(chunk))
         except (OSError, ValueError, EOFError, TypeError):
             return None
-        return units if fp == self.fingerprint and isinstance(units, dict) else None
+        return units
 
     def save(self, used: dict[str, Unit], made: set[str]) -> None:
         """Record this build's units: ``used`` (every unit of the inputs), ``made`` (keys made now)."""
@@ -75,5 +83,7 @@ class FragmentStore:
 
     def _write(self, path: Path, units: dict[str, Unit]) -> None:
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps((self.fingerprint, units)))
+        items = list(units.items())
+        chunks = [marshal.dumps(dict(items[i:i + CHUNK_UNITS])) for i in range(0, len(items), CHUNK_UNITS)]
+        tmp.write_bytes(marshal.dumps((self.fingerprint, chunks)))
         os.replace(tmp, path)

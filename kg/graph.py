@@ -17,7 +17,7 @@ NODE_TYPES = ("Official", "Person", "Organization", "Meeting", "Policy", "Place"
 EDGE_TYPES = ("attended", "presided", "addressed", "convened", "emphasised", "directed")
 
 
-@dataclass
+@dataclass(slots=True)
 class Article:
     iri: str
     doc_id: str
@@ -30,7 +30,7 @@ class Article:
     editors: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Post:
     title: str
     article: str  # Article.iri
@@ -38,14 +38,14 @@ class Post:
     org: str | None = None  # Node.iri of the Organization the title names (市委 of 市委书记), if known
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     article: str  # Article.iri
     start: int
     end: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     iri: str
     type: str
@@ -62,7 +62,7 @@ class Node:
         return sorted({m.article for m in self.mentions})
 
 
-@dataclass
+@dataclass(slots=True)
 class Provenance:
     article: str  # Article.iri
     start: int
@@ -71,7 +71,7 @@ class Provenance:
     date: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Edge:
     type: str
     source: str  # Node.iri
@@ -83,7 +83,7 @@ class Edge:
         return (self.type, self.source, self.target)
 
 
-@dataclass
+@dataclass(slots=True)
 class Graph:
     base_iri: str
     articles: dict[str, Article] = field(default_factory=dict)

@@ -19,6 +19,8 @@ def progress_bar(total: int, enabled: bool | None = None, *, desc: str = "kg bui
     """A tqdm bar over ``total`` articles; ``enabled=None`` means "if stderr is a terminal"."""
     from tqdm import tqdm
 
+    tqdm.monitor_interval = 0  # no monitor thread: kg build forks a writer later (kg.build.ALONGSIDE)
+
     file = file or sys.stderr
     if enabled is None:
         enabled = bool(getattr(file, "isatty", lambda: False)())
@@ -56,6 +58,13 @@ def summary_lines(result, prog: str = "kg build", out: str | None = None) -> lis
                      + (f" (workers ready after {stats.seconds_startup:.1f} s; {rate:.1f} articles/s)"
                         if stats.extracted_articles else "")
                      + f", resolution {stats.seconds_resolve:.1f} s, outputs {stats.seconds_write:.1f} s")
+        out = getattr(stats, "outputs", None) or {}
+        if out.get("seconds"):
+            made, copied = out.get("rdf objects made", 0), out.get("rdf objects copied", 0)
+            store = (f"store patched ({out['store quads changed']} quads)" if "store quads changed" in out
+                     else "store loaded")
+            lines.append(f"outputs: {made} of {made + copied} RDF blocks made, the rest copied; {store}; "
+                         + ", ".join(f"{k} {v:.1f} s" for k, v in out["seconds"].items()))
         if stats.worker_peak_rss:
             per = ", ".join(_mb(v) for _, v in sorted(stats.worker_peak_rss.items()))
             lines.append(f"peak memory: {per} per worker; {_mb(stats.main_peak_rss)} this process")

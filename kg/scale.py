@@ -26,6 +26,7 @@ build; a cache given with ``--cache`` may be shared by several builds and is nev
 """
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import sys
@@ -281,10 +282,12 @@ class Resolution:
 
     def publish_into(self, outputs, staging: Path) -> list[str]:
         """``kg.build.write_outputs`` extra: records.jsonl into the staging folder (and its index)."""
+        from kg.blocks import Index
+
         os.chmod(self.records_tmp, 0o666 & ~_umask())
         os.replace(self.records_tmp, staging / RECORDS_FILE)
         w = self.records_index
-        outputs.new_index(RECORDS_FILE, w.entries, [staging / RECORDS_FILE])
+        outputs.new_index(RECORDS_FILE, Index(w.entries), [staging / RECORDS_FILE])
         outputs.stats[RECORDS_FILE] = w.made
         return [RECORDS_FILE]
 
@@ -345,6 +348,8 @@ def build_scaled(paths: Iterable[str], out_dir: str | os.PathLike[str], *, worke
 
         t = time.perf_counter()
         resolution = Resolution(out, units, cache, base_iri, on_error, reuse=use_cache)
+        gc_was_on = gc.isenabled()
+        gc.disable()  # millions of small acyclic objects: the cycle collector would only rescan them
         try:
             graph = merge(resolution.fragments(), base_iri)
             if not resolution.count:
@@ -356,6 +361,8 @@ def build_scaled(paths: Iterable[str], out_dir: str | os.PathLike[str], *, worke
             if use_cache:
                 resolution.save_fragments()
         finally:
+            if gc_was_on:
+                gc.enable()
             resolution.records_tmp.unlink(missing_ok=True)
         stats.seconds_write = time.perf_counter() - t
 

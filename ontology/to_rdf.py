@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Iterator, NamedTuple
+from functools import lru_cache
+from typing import Iterable, Iterator, NamedTuple
 
 from rdflib import RDF, RDFS, XSD, Dataset, Graph as RdfGraph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, SKOS
@@ -86,17 +87,32 @@ def _rdflib(term):
 
 
 def object_quads(graph: Graph) -> Iterator[tuple[tuple, list[PlainQuad]]]:
-    """(object key, its quads) for every article, node and edge of ``graph``, in graph order.
+    """(object key, its quads) for every object of the RDF view of ``graph``, in a fixed order.
 
-    Every quad of the dataset belongs to exactly one object (the article, node or edge it says
-    something about), so an output made of per-object blocks can be updated object by object
-    (``kg/blocks.py``). Keys: ``("a", iri)``, ``("n", iri)``, ``("e", type, source, target)``."""
+    Every quad of the dataset belongs to exactly one object, so an output made of per-object blocks
+    can be updated object by object (``kg/blocks.py``). The objects, and their keys: an article with
+    the ``schema:mentions`` of its graph (``("a", iri)``), an entity (``("n", iri)``), each post of an
+    official (``("p", official, title, article)``), each relation (``("e", type, source, target)``).
+    A new article thus changes its own blocks, its posts and relations, not every official it names."""
+    mentioned = mentions_by_article(graph)
     for a in graph.articles.values():
-        yield ("a", a.iri), article_quads(a)
+        yield ("a", a.iri), article_quads(a, mentioned.get(a.iri, ()))
     for n in graph.nodes.values():
         yield ("n", n.iri), node_quads(n, graph)
+        for p in n.posts:
+            yield ("p", n.iri, p.title, p.article), post_quads(n.iri, p, graph)
     for e in graph.edges:
         yield ("e", e.type, e.source, e.target), edge_quads(e, graph)
+
+
+def mentions_by_article(graph: Graph) -> dict[str, list[str]]:
+    """article IRI → the entities (of a known class) it mentions, sorted."""
+    out: dict[str, set[str]] = {}
+    for n in graph.nodes.values():
+        if n.type in CLASSES:
+            for m in n.mentions:
+                out.setdefault(m.article, set()).add(n.iri)
+    return {a: sorted(nodes) for a, nodes in out.items()}
 
 
 # Plain terms: an IRI is a ``str``; a literal is a :class:`Lit`. The block writers format them directly.
@@ -113,6 +129,7 @@ _RDF_TYPE = str(RDF.type)
 _XSD = str(XSD)
 
 
+@lru_cache(maxsize=1 << 16)
 def _plain_date(value: str | None, *, with_time: bool = False) -> Lit | None:
     lit = date_literal(value, with_time=with_time)
     return None if lit is None else Lit(str(lit), None, str(lit.datatype))
@@ -122,8 +139,8 @@ def _zl(text: str) -> Lit:
     return Lit(text, "zh")
 
 
-def article_quads(a) -> list[PlainQuad]:
-    """The article's metadata (default graph)."""
+def article_quads(a, mentioned: Iterable[str] = ()) -> list[PlainQuad]:
+    """The article's metadata (default graph) and ``schema:mentions`` of the entities it names (its graph)."""
     s = a.iri
     out = [(s, _RDF_TYPE, _Z + "Article", None), (s, str(DCTERMS.identifier), Lit(a.doc_id), None),
            (s, _Z + "inputPath", Lit(a.path), None)]
@@ -138,12 +155,13 @@ def article_quads(a) -> list[PlainQuad]:
         out.append((s, _Z + "sourceName", _zl(a.source), None))
     out += [(s, _Z + "authorName", _zl(name), None) for name in a.authors]
     out += [(s, _Z + "editorName", _zl(name), None) for name in a.editors]
+    mentions = str(SCHEMA.mentions)
+    out += [(s, mentions, n, s) for n in mentioned]
     return out
 
 
 def node_quads(n, graph: Graph) -> list[PlainQuad]:
-    """The entity (labels, aliases, jurisdiction, date), its posts (default graph) and the articles'
-    ``schema:mentions`` of it (each in its article's graph)."""
+    """The entity: type, labels, aliases, jurisdiction, a meeting's date (default graph)."""
     cls = CLASSES.get(n.type)
     if cls is None:
         return []
@@ -160,19 +178,26 @@ def node_quads(n, graph: Graph) -> list[PlainQuad]:
         d = _plain_date(n.date)
         if d is not None:
             out.append((s, str(SCHEMA.startDate), d, None))
-    for p in n.posts:
-        post = post_iri(graph.base_iri, n.iri, p.title, p.article)
-        out += [(post, _RDF_TYPE, str(ORG.Post), None), (post, str(RDFS.label), _zl(p.title), None),
-                (post, str(ORG.heldBy), s, None), (s, str(ORG.holds), post, None),
-                (post, str(PROV.wasDerivedFrom), p.article, None)]
-        d = _plain_date(p.date)
-        if d is not None:
-            out.append((post, str(DCTERMS.date), d, None))
-        if p.org and p.org in graph.nodes:
-            out.append((post, str(ORG.postIn), p.org, None))
-    for article in sorted({m.article for m in n.mentions}):
-        out.append((article, str(SCHEMA.mentions), s, article))
     return out
+
+
+def post_quads(official: str, p, graph: Graph) -> list[PlainQuad]:
+    """One post (``org:Post``) of an official: title, holder, date, organisation, source article."""
+    if graph.nodes.get(official) is None or graph.nodes[official].type not in CLASSES:
+        return []
+    post = post_iri(graph.base_iri, official, p.title, p.article)
+    out = [(post, _RDF_TYPE, _ORG_POST, None), (post, _RDFS_LABEL, _zl(p.title), None),
+           (post, _HELD_BY, official, None), (official, _HOLDS, post, None), (post, _DERIVED, p.article, None)]
+    d = _plain_date(p.date)
+    if d is not None:
+        out.append((post, _DC_DATE, d, None))
+    if p.org and p.org in graph.nodes:
+        out.append((post, _POST_IN, p.org, None))
+    return out
+
+
+_ORG_POST, _RDFS_LABEL, _HELD_BY, _HOLDS = str(ORG.Post), str(RDFS.label), str(ORG.heldBy), str(ORG.holds)
+_DERIVED, _DC_DATE, _POST_IN = str(PROV.wasDerivedFrom), str(DCTERMS.date), str(ORG.postIn)
 
 
 def edge_quads(e, graph: Graph) -> list[PlainQuad]:
