@@ -17,8 +17,8 @@ the next build write that output from scratch.
 from __future__ import annotations
 
 import contextlib
+import marshal
 import os
-import pickle
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,8 +26,14 @@ from typing import Callable, Hashable
 
 import numpy as np
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 FLUSH_BYTES = 1 << 20
+
+
+def _array(kind: str, data: bytes) -> array:
+    a = array(kind)
+    a.frombytes(data)
+    return a
 
 
 def identity(path: Path) -> tuple[int, int, int]:
@@ -44,21 +50,29 @@ class Index:
     meta: dict = field(default_factory=dict)  # what else the output wants to remember
 
     def save(self, path: Path) -> None:
+        """``marshal`` (builtin types only: arrays go as bytes), temp file then rename."""
+        meta = dict(self.meta)
+        if "arrays" in meta:
+            meta["arrays"] = {k: tuple(a.tobytes() for a in v) for k, v in meta["arrays"].items()}
+        if "part_of" in meta:
+            meta["part_of"] = meta["part_of"].tobytes()
         tmp = path.with_name(f".{path.name}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump((INDEX_FORMAT, self.entries, self.files, self.meta), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.write_bytes(marshal.dumps((INDEX_FORMAT, self.entries, self.files, meta)))
         os.replace(tmp, path)
 
     @classmethod
     def load(cls, path: Path, root: Path) -> "Index | None":
         """The index at ``path`` if every file it names under ``root`` is as it was; else None."""
         try:
-            with path.open("rb") as fh:
-                fmt, entries, files, meta = pickle.load(fh)
-        except (OSError, ValueError, EOFError, pickle.UnpicklingError, TypeError):
+            fmt, entries, files, meta = marshal.loads(path.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
             return None
         if fmt != INDEX_FORMAT:
             return None
+        if "arrays" in meta:
+            meta["arrays"] = {k: tuple(_array("q", b) for b in v) for k, v in meta["arrays"].items()}
+        if "part_of" in meta:
+            meta["part_of"] = _array("h", meta["part_of"])
         for name, ident in files.items():
             try:
                 if identity(root / name) != ident:

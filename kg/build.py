@@ -294,6 +294,35 @@ def write_rdf_files(out: Outputs, staging: Path) -> None:
         encoding="utf-8")
 
 
+def write_rdf_file(graph: Graph, path: str | os.PathLike[str], fmt: str = "turtle") -> Path:
+    """One RDF file of ``graph`` made from scratch, as ``kg build`` makes it (header + a block per
+    object; ``fmt``: ntriples, nquads, turtle, trig or jsonld) — for a graph you already have."""
+    from ontology.serialize import Formatter
+    from ontology.to_rdf import object_quads
+
+    f = Formatter(graph.base_iri)
+    make = getattr(f, fmt)
+    path = Path(path)
+    with path.open("wb") as fh:
+        if fmt in ("turtle", "trig"):
+            fh.write(f.header())
+        if fmt == "jsonld":
+            fh.write(b'{"@context": ' + json.dumps(f.context(), ensure_ascii=False).encode("utf-8") + b',\n"@graph": [\n')
+        first = True
+        for _, q in object_quads(graph):
+            block = make(q)
+            if block:
+                fh.write(block if fmt != "jsonld" or first else b",\n" + block)
+                first = False
+        if fmt == "jsonld":
+            fh.write(b"\n]}\n")
+    return path
+
+
+def write_turtle(graph: Graph, path: str | os.PathLike[str]) -> Path:
+    return write_rdf_file(graph, path, "turtle")
+
+
 def rdf_objects_count(graph: Graph) -> Iterator[None]:
     """One item per RDF object (to size the N-Quads parts before writing them)."""
     yield from (None for _ in graph.articles)
@@ -386,8 +415,9 @@ WRITERS: list[tuple[str | tuple[str, ...], Writer]] = [
 
 # ------------------------------------------------------------------------------ atomic publish
 
-def _publish_dir(staged: Path, target: Path) -> None:
-    """Make ``target`` (a symlink) point at a new folder under ``target.parent/.stores`` in one step."""
+def _publish_dir(staged: Path, target: Path, trash: Path | None = None) -> None:
+    """Make ``target`` (a symlink) point at a new folder under ``target.parent/.stores`` in one step;
+    earlier folders go to ``trash`` (deleted in the background) or are deleted now."""
     root = target.parent
     stores = root / ".stores"
     stores.mkdir(exist_ok=True)
@@ -406,7 +436,37 @@ def _publish_dir(staged: Path, target: Path) -> None:
     live = target.resolve()
     for old in stores.iterdir():  # earlier stores (a server that still has one open keeps its files)
         if old.name.startswith(f"{target.name}-") and old.resolve() != live:
-            shutil.rmtree(old, ignore_errors=True)
+            try:
+                if trash is None:
+                    raise OSError
+                trash.mkdir(parents=True, exist_ok=True)
+                os.replace(old, trash / old.name)
+            except OSError:  # no trash, or a previous build's rm emptied it meanwhile
+                shutil.rmtree(old, ignore_errors=True)
+
+
+TRASH_DIR = ".kg-trash"  # replaced outputs, deleted in the background (freeing gigabytes takes seconds)
+
+
+def _to_trash(target: Path, trash: Path) -> None:
+    """Keep a hard link to the file ``target`` in ``trash``, so replacing it frees nothing now."""
+    if target.is_file() and not target.is_symlink():
+        with contextlib.suppress(OSError):
+            trash.mkdir(parents=True, exist_ok=True)
+            os.link(target, trash / target.name)
+
+
+def _empty_trash(trash: Path) -> None:
+    """Delete ``trash`` in a detached ``rm`` (the build does not wait for the disk to free up)."""
+    import subprocess
+
+    if not trash.exists():
+        return
+    try:
+        subprocess.Popen(["rm", "-rf", "--", str(trash)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError:
+        shutil.rmtree(trash, ignore_errors=True)
 
 
 def _run_writer(name, writer: Writer, outputs: Outputs, staging: Path) -> None:
@@ -529,16 +589,19 @@ def _write_outputs(graph: Graph, out_dir: Path, writers, extra, stats) -> list[P
         for name, index in outputs.indexes.items():
             index.save(state / f"{name}.idx")
         (out_dir / STATE_DIR).mkdir(exist_ok=True)
+        trash = out_dir / TRASH_DIR / build_id
         for name in names:
             staged, target = staging / name, out_dir / name
             if staged.is_dir():
-                _publish_dir(staged, target)
+                _publish_dir(staged, target, trash)
             else:
+                _to_trash(target, trash)
                 os.replace(staged, target)
             written.append(target)
         for f in sorted(state.iterdir()):  # indexes last: an index never describes files not yet in place
             if f.suffix == ".idx":
                 os.replace(f, out_dir / STATE_DIR / f.name)
+        _empty_trash(out_dir / TRASH_DIR)
     finally:
         if child is not None:  # a writer failed here: stop the child's
             import signal

@@ -45,7 +45,7 @@ class Mention:
     end: int
 
 
-@dataclass(slots=True)
+@dataclass
 class Node:
     iri: str
     type: str
@@ -83,7 +83,7 @@ class Edge:
         return (self.type, self.source, self.target)
 
 
-@dataclass(slots=True)
+@dataclass
 class Graph:
     base_iri: str
     articles: dict[str, Article] = field(default_factory=dict)

@@ -124,18 +124,30 @@ def plan(paths: Iterable[str], fingerprint: str, max_bytes: int | None = None) -
 
 # -------------------------------------------------------------------------------------- executors
 
-def make_executor(workers: int = 1, dask: str | None = None, segmenter: str = "pkuseg"):
-    """In-process (1 worker), a process pool (N), or a Dask client (``dask`` = address or "local")."""
+ARTICLES_PER_WORKER_START = 200  # a worker costs seconds to start: small re-runs start fewer
+
+
+def make_executor(workers: int = 1, dask: str | None = None, segmenter: str = "pkuseg", articles: int | None = None):
+    """In-process (1 worker), a process pool (N), or a Dask client (``dask`` = address or "local").
+
+    With ``articles`` (how many are to be extracted) a process pool starts no more workers than one
+    per ``ARTICLES_PER_WORKER_START`` articles: loading the model takes a worker seconds (and, on a
+    small machine, the cores the other workers load on), more than 100 articles take to extract."""
     if dask:
         from kg.distributed import DaskExecutor
 
         return DaskExecutor(dask, segmenter, n_workers=workers if workers > 1 else 2)
-    from kg.parallel import executor
+    from kg.parallel import ProcessPool, executor
 
+    if workers > 1 and articles is not None:
+        per = int(os.environ.get("ZHENGWU_KG_ARTICLES_PER_WORKER", ARTICLES_PER_WORKER_START))
+        needed = max(1, -(-articles // max(1, per)))
+        if needed < workers:
+            return ProcessPool(needed, segmenter)  # processes still: the model stays out of this one
     return executor(workers, segmenter)
 
 
-def extract_missing(units: list[Unit], cache: RecordCache, executor_factory: Callable[[], object],
+def extract_missing(units: list[Unit], cache: RecordCache, executor_factory: Callable[[int], object],
                     stats: ScaleStats, progress: bool | None = None) -> None:
     """Extract every unit whose key is not cached (each key once) and cache each result on arrival."""
     todo: dict[str, Unit] = {}
@@ -152,7 +164,7 @@ def extract_missing(units: list[Unit], cache: RecordCache, executor_factory: Cal
     bar = progress_bar(sum(u.articles for u in todo.values()), progress)
     started = time.perf_counter()
     try:
-        with executor_factory() as ex:  # returns once the workers have loaded the model
+        with executor_factory(bar.total) as ex:  # returns once the workers have loaded the model
             stats.seconds_startup = time.perf_counter() - started
             bar.reset(total=bar.total)  # rate and ETA from here on
             stats.backend = {"InProcess": "in-process", "ProcessPool": "process",
@@ -343,7 +355,7 @@ def build_scaled(paths: Iterable[str], out_dir: str | os.PathLike[str], *, worke
         stats.seconds_plan = time.perf_counter() - t
 
         t = time.perf_counter()
-        extract_missing(units, cache, lambda: make_executor(workers, dask, segmenter), stats, progress)
+        extract_missing(units, cache, lambda n: make_executor(workers, dask, segmenter, n), stats, progress)
         stats.seconds_extract = time.perf_counter() - t
 
         t = time.perf_counter()

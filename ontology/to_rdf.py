@@ -125,6 +125,17 @@ class Lit(NamedTuple):
 PlainQuad = tuple  # (subject IRI, predicate IRI, object IRI or Lit, graph IRI or None)
 
 _Z = str(ZW)
+_DC_IDENTIFIER, _DC_TITLE, _DC_ISSUED, _DC_DATE = (str(DCTERMS.identifier), str(DCTERMS.title), str(DCTERMS.issued),
+                                                   str(DCTERMS.date))
+_SCHEMA_URL, _SCHEMA_MENTIONS, _START_DATE = str(SCHEMA.url), str(SCHEMA.mentions), str(SCHEMA.startDate)
+_PREF, _RDFS_LABEL, _ALT = str(SKOS.prefLabel), str(RDFS.label), str(SKOS.altLabel)
+_RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT = str(RDF.subject), str(RDF.predicate), str(RDF.object)
+_DERIVED = str(PROV.wasDerivedFrom)
+_ORG_POST, _HELD_BY, _HOLDS, _POST_IN = str(ORG.Post), str(ORG.heldBy), str(ORG.holds), str(ORG.postIn)
+_CLASS_IRIS = {t: str(c) for t, c in CLASSES.items()}
+_RELATION_IRIS = {t: str(r) for t, r in RELATIONS.items()}
+_EVIDENCE, _START, _END, _TEXT = _Z + "Evidence", _Z + "startOffset", _Z + "endOffset", _Z + "evidenceText"
+_INTEGER = str(XSD) + "integer"
 _RDF_TYPE = str(RDF.type)
 _XSD = str(XSD)
 
@@ -142,21 +153,20 @@ def _zl(text: str) -> Lit:
 def article_quads(a, mentioned: Iterable[str] = ()) -> list[PlainQuad]:
     """The article's metadata (default graph) and ``schema:mentions`` of the entities it names (its graph)."""
     s = a.iri
-    out = [(s, _RDF_TYPE, _Z + "Article", None), (s, str(DCTERMS.identifier), Lit(a.doc_id), None),
+    out = [(s, _RDF_TYPE, _Z + "Article", None), (s, _DC_IDENTIFIER, Lit(a.doc_id), None),
            (s, _Z + "inputPath", Lit(a.path), None)]
     if a.title:
-        out.append((s, str(DCTERMS.title), _zl(a.title), None))
+        out.append((s, _DC_TITLE, _zl(a.title), None))
     issued = _plain_date(a.published, with_time=True)
     if issued is not None:
-        out.append((s, str(DCTERMS.issued), issued, None))
+        out.append((s, _DC_ISSUED, issued, None))
     if a.url:
-        out.append((s, str(SCHEMA.url), Lit(a.url, None, _XSD + "anyURI"), None))
+        out.append((s, _SCHEMA_URL, Lit(a.url, None, _XSD + "anyURI"), None))
     if a.source:
         out.append((s, _Z + "sourceName", _zl(a.source), None))
     out += [(s, _Z + "authorName", _zl(name), None) for name in a.authors]
     out += [(s, _Z + "editorName", _zl(name), None) for name in a.editors]
-    mentions = str(SCHEMA.mentions)
-    out += [(s, mentions, n, s) for n in mentioned]
+    out += [(s, _SCHEMA_MENTIONS, n, s) for n in mentioned]
     return out
 
 
@@ -167,17 +177,17 @@ def node_quads(n, graph: Graph) -> list[PlainQuad]:
         return []
     s = n.iri
     label = _zl(n.label)
-    out = [(s, _RDF_TYPE, str(cls), None), (s, str(SKOS.prefLabel), label, None), (s, str(RDFS.label), label, None)]
+    out = [(s, _RDF_TYPE, str(cls), None), (s, _PREF, label, None), (s, _RDFS_LABEL, label, None)]
     if n.pinyin:
         pinyin = Lit(n.pinyin, "zh-Latn-pinyin")
-        out += [(s, str(SKOS.prefLabel), pinyin, None), (s, str(RDFS.label), pinyin, None)]
-    out += [(s, str(SKOS.altLabel), _zl(alias), None) for alias in n.aliases]
+        out += [(s, _PREF, pinyin, None), (s, _RDFS_LABEL, pinyin, None)]
+    out += [(s, _ALT, _zl(alias), None) for alias in n.aliases]
     if n.context:
         out.append((s, _Z + "jurisdiction", _zl(n.context), None))
     if n.type == "Meeting":
         d = _plain_date(n.date)
         if d is not None:
-            out.append((s, str(SCHEMA.startDate), d, None))
+            out.append((s, _START_DATE, d, None))
     return out
 
 
@@ -196,32 +206,29 @@ def post_quads(official: str, p, graph: Graph) -> list[PlainQuad]:
     return out
 
 
-_ORG_POST, _RDFS_LABEL, _HELD_BY, _HOLDS = str(ORG.Post), str(RDFS.label), str(ORG.heldBy), str(ORG.holds)
-_DERIVED, _DC_DATE, _POST_IN = str(PROV.wasDerivedFrom), str(DCTERMS.date), str(ORG.postIn)
 
 
 def edge_quads(e, graph: Graph) -> list[PlainQuad]:
     """The relation once in the default graph, and in each stating article's graph with its Evidence."""
-    pred = RELATIONS.get(e.type)
+    pred = _RELATION_IRIS.get(e.type)
     if pred is None or e.source not in graph.nodes or e.target not in graph.nodes:
         return []
-    pred = str(pred)
     s, o = e.source, e.target
     out = [(s, pred, o, None)]
-    base = graph.base_iri
+    prefix = f"{graph.base_iri}evidence/"
     for p in e.provenance:
         g = p.article
-        ev = evidence_iri(base, e.type, e.source, e.target, p.article, p.start, p.end)
-        out += [(s, pred, o, g), (ev, _RDF_TYPE, _Z + "Evidence", g), (ev, str(RDF.subject), s, g),
-                (ev, str(RDF.predicate), pred, g), (ev, str(RDF.object), o, g),
-                (ev, str(PROV.wasDerivedFrom), g, g),
-                (ev, _Z + "startOffset", Lit(str(max(p.start, 0)), None, _XSD + "integer"), g),
-                (ev, _Z + "endOffset", Lit(str(max(p.end, 0)), None, _XSD + "integer"), g)]
+        ev = prefix + stable_hash(("Evidence", e.type, s, o, g, str(p.start), str(p.end)))
+        out += [(s, pred, o, g), (ev, _RDF_TYPE, _EVIDENCE, g), (ev, _RDF_SUBJECT, s, g),
+                (ev, _RDF_PREDICATE, pred, g), (ev, _RDF_OBJECT, o, g), (ev, _DERIVED, g, g),
+                (ev, _START, Lit(str(max(p.start, 0)), None, _INTEGER), g),
+                (ev, _END, Lit(str(max(p.end, 0)), None, _INTEGER), g)]
         if p.sentence:
-            out.append((ev, _Z + "evidenceText", _zl(p.sentence), g))
-        d = _plain_date(p.date)
-        if d is not None:
-            out.append((ev, str(DCTERMS.date), d, g))
+            out.append((ev, _TEXT, Lit(p.sentence, "zh"), g))
+        if p.date:
+            d = _plain_date(p.date)
+            if d is not None:
+                out.append((ev, _DC_DATE, d, g))
     return out
 
 

@@ -180,3 +180,15 @@ def test_places_the_table_does_not_know_still_separate_cities():
     yl = [n for n in zhang if n.context == "云岚"][0]
     assert {g.articles[a].doc_id for a in yl.articles} == {"y1", "y2"}
     assert {n.label for n in g.nodes.values() if n.type == "Organization"} == {"云岚市委", "泽川市委"}
+
+
+def test_stable_hash_is_the_documented_digest():
+    """IRIs must not move between versions: stable_hash is sha256 over json.dumps of the parts."""
+    import hashlib
+    import json
+
+    from kg.resolve import stable_hash
+
+    for parts in (["Evidence", 'a"b', "市委\\x", "\n\t", "é"], ["Post", "x", "y", "z"], []):
+        expected = hashlib.sha256(json.dumps(list(parts), ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
+        assert stable_hash(parts) == expected

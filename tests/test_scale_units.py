@@ -177,3 +177,14 @@ def test_a_worker_that_cannot_start_fails_fast_instead_of_hanging(tmp_path):
                          timeout=120)
     assert "refused: a worker process could not start" in out.stdout, out.stdout + out.stderr
     assert time.monotonic() - t < 60
+
+
+def test_a_small_rerun_starts_fewer_workers(monkeypatch):
+    from kg.parallel import ProcessPool
+    from kg.scale import make_executor
+
+    monkeypatch.delenv("ZHENGWU_KG_ARTICLES_PER_WORKER", raising=False)
+    small = make_executor(4, articles=150)
+    assert isinstance(small, ProcessPool) and small.workers == 1  # still a process: the model stays out
+    assert make_executor(4, articles=700).workers == 4
+    assert make_executor(2).workers == 2
