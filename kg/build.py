@@ -17,6 +17,7 @@ import hashlib
 import json
 import marshal
 import os
+import zlib
 import shutil
 import sys
 import tempfile
@@ -26,6 +27,8 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
+import numpy as np
+
 from kg.blocks import BlockSet, Index, Stream, identity
 from kg.graph import Graph
 from kg.record import Record
@@ -34,7 +37,7 @@ from kg.resolve import DEFAULT_BASE_IRI, resolve
 STATE_DIR = ".kg-state"  # indexes of the block files (kg/blocks.py), beside the outputs they describe
 RDF_FILES = ("graph.ttl", "graph.nt", "graph.trig", "graph.jsonld", "nquads")
 PART_OBJECTS_ENV = "ZHENGWU_KG_NQUADS_PART_OBJECTS"
-DEFAULT_PART_OBJECTS = 20_000  # objects (articles, nodes, edges) per N-Quads part: ≈ 200,000-300,000 quads
+DEFAULT_PART_OBJECTS = 4_000  # blocks (articles, entities, chunks of posts or relations) per N-Quads part
 INCREMENTAL_STORE_SHARE = 0.5  # patch the store when at most this share of objects changed, else reload it
 _OUTPUT_CODE = ("kg/blocks.py", "kg/build.py", "kg/graph.py", "kg/resolve.py", "ontology/to_rdf.py",
                 "ontology/serialize.py")
@@ -91,10 +94,16 @@ class Outputs:
     staging: Path
 
     @cached_property
-    def edge_tags(self) -> list[bytes]:
-        """A digest per edge (graph.json and the RDF files tag edges alike: computed once)."""
+    def edge_chunks(self) -> list[tuple[tuple, list, bytes]]:
+        """The edges in content-defined chunks (:func:`chunked`), each (key, edges, tag): graph.json and
+        the RDF files both use them, so they are made once per process."""
         nodes = self.graph.nodes
-        return [_digest(_edge_t(e, nodes)) for e in self.graph.edges]
+        out = []
+        for group in chunked(self.graph.edges, lambda e: f"{e.type}\0{e.source}\0{e.target}"):
+            first = group[0]
+            out.append((("e", first.type, first.source, first.target), group,
+                        _digest(tuple(_edge_t(e, nodes) for e in group))))
+        return out
 
     @cached_property
     def dataset(self):
@@ -146,6 +155,24 @@ def _edge_t(e, nodes) -> tuple:
             e.source in nodes, e.target in nodes)
 
 
+CHUNK_MASK = 15  # a chunk ends after an item whose key hashes to 0 mod 16: about 16 items
+CHUNK_MAX = 64
+
+
+def chunked(items: Iterable, key: Callable[[object], str]) -> Iterator[list]:
+    """Consecutive items in chunks whose ends depend on the items' keys, not on positions: a new
+    item changes its own chunk, not every chunk after it. Relations and posts are written a chunk
+    a block — 16 times fewer blocks to look at than one each, and still few to make again."""
+    current: list = []
+    for item in items:
+        current.append(item)
+        if len(current) >= CHUNK_MAX or not zlib.crc32(key(item).encode("utf-8")) & CHUNK_MASK:
+            yield current
+            current = []
+    if current:
+        yield current
+
+
 def _json(d: dict) -> bytes:
     return json.dumps(d, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -179,8 +206,8 @@ def write_graph_json(out: Outputs, staging: Path) -> None:
                                    tuple((m.article, m.start, m.end) for m in n.mentions), n.context, n.date))
                     blocks.add(("n", n.iri), tag, lambda _, n=n: _json(_node_dict(n)))
             else:
-                for e, tag in zip(graph.edges, out.edge_tags):
-                    blocks.add(("e", e.type, e.source, e.target), tag, lambda _, e=e: _json(_edge_dict(e)))
+                for key, group, tag in out.edge_chunks:
+                    blocks.add(key, tag, lambda _, group=group: b",\n".join(_json(_edge_dict(e)) for e in group))
             blocks.literal(b"\n]")
         blocks.literal(b"}\n")
         blocks.close()
@@ -195,9 +222,10 @@ RDF_STREAMS = (("graph.nt", "ntriples", b""), ("graph.ttl", "turtle", b""), ("gr
                ("graph.jsonld", "jsonld", b",\n"))
 
 
-def rdf_objects(graph: Graph, edge_tags: list[bytes] | None = None) -> Iterator[tuple[tuple, bytes, Callable[[], list]]]:
-    """(key, tag, quads maker) for every object of the RDF view (``ontology.to_rdf.object_quads``),
-    in its order; the tag digests everything the object's quads are made from."""
+def rdf_objects(graph: Graph, edge_chunks: list | None = None) -> Iterator[tuple[tuple, bytes, Callable[[], list]]]:
+    """(key, tag, quads maker) for every block of the RDF view, in order: an article with its
+    mentions, an entity, a chunk of an official's posts, a chunk of relations (:func:`chunked`);
+    the tag digests everything the block's quads are made from."""
     from ontology.to_rdf import article_quads, edge_quads, mentions_by_article, node_quads, post_quads
 
     nodes = graph.nodes
@@ -208,13 +236,15 @@ def rdf_objects(graph: Graph, edge_tags: list[bytes] | None = None) -> Iterator[
     for n in nodes.values():
         yield ("n", n.iri), _digest((n.iri, n.type, n.label, tuple(n.aliases), n.pinyin, n.context, n.date)), \
             lambda n=n: node_quads(n, graph)
-        for p in n.posts:
-            yield ("p", n.iri, p.title, p.article), \
-                _digest((n.iri, n.type, p.title, p.article, p.date, p.org, p.org in nodes if p.org else False)), \
-                lambda n=n, p=p: post_quads(n.iri, p, graph)
-    tags = edge_tags if edge_tags is not None else [_digest(_edge_t(e, nodes)) for e in graph.edges]
-    for e, tag in zip(graph.edges, tags):
-        yield ("e", e.type, e.source, e.target), tag, lambda e=e: edge_quads(e, graph)
+        for group in chunked(n.posts, lambda p: f"{p.title}\0{p.article}"):
+            tag = _digest((n.iri, n.type, tuple((p.title, p.article, p.date, p.org, p.org in nodes if p.org else False)
+                                                for p in group)))
+            yield ("p", n.iri, group[0].title, group[0].article), tag, \
+                lambda n=n, group=group: [q for p in group for q in post_quads(n.iri, p, graph)]
+    if edge_chunks is None:
+        edge_chunks = Outputs(graph).edge_chunks
+    for key, group, tag in edge_chunks:
+        yield key, tag, lambda group=group: [q for e in group for q in edge_quads(e, graph)]
 
 
 def write_rdf_files(out: Outputs, staging: Path) -> None:
@@ -226,7 +256,8 @@ def write_rdf_files(out: Outputs, staging: Path) -> None:
     graph = out.graph
     fmt = Formatter(graph.base_iri)
     old = out.old_index("rdf")
-    objects = sum(1 for _ in rdf_objects_count(graph))
+    objects = len(graph.articles) + len(graph.nodes) + len(out.edge_chunks) + \
+        sum(-(-len(n.posts) // (CHUNK_MASK + 1)) for n in graph.nodes.values())  # about
     target = part_objects_default()
     parts = max(1, -(-objects // target))
     if old is not None:  # keep the part count while parts stay within half and twice their size
@@ -259,7 +290,7 @@ def write_rdf_files(out: Outputs, staging: Path) -> None:
             if first:
                 blocks._emit(s, 0, first)
         blocks.section()
-        for key, tag, make_quads in rdf_objects(graph, out.edge_tags):
+        for key, tag, make_quads in rdf_objects(graph, out.edge_chunks):
             memo: list = []
 
             def make(stream: str, make_quads=make_quads, memo=memo) -> bytes:
@@ -285,9 +316,8 @@ def write_rdf_files(out: Outputs, staging: Path) -> None:
     out.stats["rdf objects made"] = blocks.made
     out.stats["rdf objects copied"] = blocks.reused
     offsets, sizes, counts = blocks.streams[-1].offsets, blocks.streams[-1].sizes, blocks.streams[-1].counts
-    per_part = [0] * parts
-    for i, c in enumerate(counts):
-        per_part[blocks.parts[i]] += c
+    per_part = np.bincount(np.frombuffer(blocks.parts, dtype=np.int16), weights=np.frombuffer(counts, dtype=np.int64),
+                           minlength=parts).astype(int).tolist()
     manifest = [{"file": n, "quads": q, "bytes": (nq_dir / n).stat().st_size} for n, q in zip(names, per_part)]
     (nq_dir / "manifest.json").write_text(json.dumps(
         {"format": "application/n-quads", "parts": manifest, "quads": sum(per_part)}, indent=1) + "\n",
@@ -321,15 +351,6 @@ def write_rdf_file(graph: Graph, path: str | os.PathLike[str], fmt: str = "turtl
 
 def write_turtle(graph: Graph, path: str | os.PathLike[str]) -> Path:
     return write_rdf_file(graph, path, "turtle")
-
-
-def rdf_objects_count(graph: Graph) -> Iterator[None]:
-    """One item per RDF object (to size the N-Quads parts before writing them)."""
-    yield from (None for _ in graph.articles)
-    for n in graph.nodes.values():
-        yield None
-        yield from (None for _ in n.posts)
-    yield from (None for _ in graph.edges)
 
 
 def write_store(out: Outputs, path: Path) -> None:

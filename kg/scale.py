@@ -124,7 +124,7 @@ def plan(paths: Iterable[str], fingerprint: str, max_bytes: int | None = None) -
 
 # -------------------------------------------------------------------------------------- executors
 
-ARTICLES_PER_WORKER_START = 200  # a worker costs seconds to start: small re-runs start fewer
+ARTICLES_PER_WORKER_START = 50  # a worker costs seconds to start: tiny re-runs start fewer
 
 
 def make_executor(workers: int = 1, dask: str | None = None, segmenter: str = "pkuseg", articles: int | None = None):
