@@ -222,11 +222,11 @@ RDF_STREAMS = (("graph.nt", "ntriples", b""), ("graph.ttl", "turtle", b""), ("gr
                ("graph.jsonld", "jsonld", b",\n"))
 
 
-def rdf_objects(graph: Graph, edge_chunks: list | None = None) -> Iterator[tuple[tuple, bytes, Callable[[], list]]]:
+def rdf_objects(graph: Graph) -> Iterator[tuple[tuple, bytes, Callable[[], list]]]:
     """(key, tag, quads maker) for every block of the RDF view, in order: an article with its
-    mentions, an entity, a chunk of an official's posts, a chunk of relations (:func:`chunked`);
-    the tag digests everything the block's quads are made from."""
-    from ontology.to_rdf import article_quads, edge_quads, mentions_by_article, node_quads, post_quads
+    mentions, an entity, a chunk of an official's posts, a chunk of relation statements
+    (:func:`chunked`); the tag digests everything the block's quads are made from."""
+    from ontology.to_rdf import article_quads, mentions_by_article, node_quads, post_quads, statement_quads
 
     nodes = graph.nodes
     mentioned = mentions_by_article(graph)
@@ -241,10 +241,26 @@ def rdf_objects(graph: Graph, edge_chunks: list | None = None) -> Iterator[tuple
                                                 for p in group)))
             yield ("p", n.iri, group[0].title, group[0].article), tag, \
                 lambda n=n, group=group: [q for p in group for q in post_quads(n.iri, p, graph)]
-    if edge_chunks is None:
-        edge_chunks = Outputs(graph).edge_chunks
-    for key, group, tag in edge_chunks:
-        yield key, tag, lambda group=group: [q for e in group for q in edge_quads(e, graph)]
+    # relations: the statements of all edges in one sequence, chunked — an edge stated in 2,000
+    # articles gains one statement per new article, and only that statement's chunk changes
+    statements = ((e, i) for e in graph.edges for i in (range(len(e.provenance)) if e.provenance else (None,)))
+    for group in chunked(statements, _statement_key):
+        e0, i0 = group[0]
+        key = ("s", e0.type, e0.source, e0.target) + ((e0.provenance[i0].article, e0.provenance[i0].start,
+                                                      e0.provenance[i0].end) if i0 is not None else ())
+        tag = _digest(tuple((e.type, e.source, e.target, i == 0 or i is None, e.source in nodes, e.target in nodes)
+                            + ((e.provenance[i].article, e.provenance[i].start, e.provenance[i].end,
+                                e.provenance[i].sentence, e.provenance[i].date) if i is not None else ())
+                            for e, i in group))
+        yield key, tag, lambda group=group: [q for e, i in group for q in statement_quads(e, i, graph)]
+
+
+def _statement_key(item: tuple) -> str:
+    e, i = item
+    if i is None:
+        return f"{e.type}\0{e.source}\0{e.target}"
+    p = e.provenance[i]
+    return f"{e.type}\0{e.source}\0{e.target}\0{p.article}\0{p.start}\0{p.end}"
 
 
 def write_rdf_files(out: Outputs, staging: Path) -> None:
@@ -256,7 +272,8 @@ def write_rdf_files(out: Outputs, staging: Path) -> None:
     graph = out.graph
     fmt = Formatter(graph.base_iri)
     old = out.old_index("rdf")
-    objects = len(graph.articles) + len(graph.nodes) + len(out.edge_chunks) + \
+    objects = len(graph.articles) + len(graph.nodes) + \
+        sum(len(e.provenance) or 1 for e in graph.edges) // (CHUNK_MASK + 1) + \
         sum(-(-len(n.posts) // (CHUNK_MASK + 1)) for n in graph.nodes.values())  # about
     target = part_objects_default()
     parts = max(1, -(-objects // target))
@@ -290,7 +307,7 @@ def write_rdf_files(out: Outputs, staging: Path) -> None:
             if first:
                 blocks._emit(s, 0, first)
         blocks.section()
-        for key, tag, make_quads in rdf_objects(graph, out.edge_chunks):
+        for key, tag, make_quads in rdf_objects(graph):
             memo: list = []
 
             def make(stream: str, make_quads=make_quads, memo=memo) -> bytes:

@@ -210,25 +210,34 @@ def post_quads(official: str, p, graph: Graph) -> list[PlainQuad]:
 
 def edge_quads(e, graph: Graph) -> list[PlainQuad]:
     """The relation once in the default graph, and in each stating article's graph with its Evidence."""
+    if not e.provenance:
+        return statement_quads(e, None, graph)
+    return [q for i in range(len(e.provenance)) for q in statement_quads(e, i, graph)]
+
+
+def statement_quads(e, i: int | None, graph: Graph) -> list[PlainQuad]:
+    """Statement ``i`` of relation ``e``: the relation in its article's graph and its Evidence; the
+    first statement (``i`` 0, or None for a relation without any) also carries the default-graph triple."""
     pred = _RELATION_IRIS.get(e.type)
     if pred is None or e.source not in graph.nodes or e.target not in graph.nodes:
         return []
     s, o = e.source, e.target
-    out = [(s, pred, o, None)]
-    prefix = f"{graph.base_iri}evidence/"
-    for p in e.provenance:
-        g = p.article
-        ev = prefix + stable_hash(("Evidence", e.type, s, o, g, str(p.start), str(p.end)))
-        out += [(s, pred, o, g), (ev, _RDF_TYPE, _EVIDENCE, g), (ev, _RDF_SUBJECT, s, g),
-                (ev, _RDF_PREDICATE, pred, g), (ev, _RDF_OBJECT, o, g), (ev, _DERIVED, g, g),
-                (ev, _START, Lit(str(max(p.start, 0)), None, _INTEGER), g),
-                (ev, _END, Lit(str(max(p.end, 0)), None, _INTEGER), g)]
-        if p.sentence:
-            out.append((ev, _TEXT, Lit(p.sentence, "zh"), g))
-        if p.date:
-            d = _plain_date(p.date)
-            if d is not None:
-                out.append((ev, _DC_DATE, d, g))
+    out = [(s, pred, o, None)] if not i else []
+    if i is None:
+        return out
+    p = e.provenance[i]
+    g = p.article
+    ev = f"{graph.base_iri}evidence/" + stable_hash(("Evidence", e.type, s, o, g, str(p.start), str(p.end)))
+    out += [(s, pred, o, g), (ev, _RDF_TYPE, _EVIDENCE, g), (ev, _RDF_SUBJECT, s, g),
+            (ev, _RDF_PREDICATE, pred, g), (ev, _RDF_OBJECT, o, g), (ev, _DERIVED, g, g),
+            (ev, _START, Lit(str(max(p.start, 0)), None, _INTEGER), g),
+            (ev, _END, Lit(str(max(p.end, 0)), None, _INTEGER), g)]
+    if p.sentence:
+        out.append((ev, _TEXT, Lit(p.sentence, "zh"), g))
+    if p.date:
+        d = _plain_date(p.date)
+        if d is not None:
+            out.append((ev, _DC_DATE, d, g))
     return out
 
 
