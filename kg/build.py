@@ -397,9 +397,10 @@ def write_store(out: Outputs, path: Path) -> None:
             new_q = set(ox.parse(after, format=ox.RdfFormat.N_QUADS)) if after else set()
             remove |= old_q - new_q
             add |= new_q - old_q
-        for q in remove - add:
+        remove, add = remove - add, add - remove  # a quad that moved between blocks stays
+        for q in remove:
             store.remove(q)
-        store.extend(add - remove)
+        store.extend(add)
         out.stats["store quads changed"] = len(add) + len(remove)
     else:
         store = ox.Store(str(path))
