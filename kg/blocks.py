@@ -223,18 +223,6 @@ class BlockWriter:
         self.sources.clear()
 
 
-def read_block(old: Index, old_root: Path, key: Hashable) -> bytes | None:
-    """The old bytes of ``key`` (None when the index has no such block)."""
-    e = old.entries.get(key)
-    if e is None:
-        return None
-    if e[3] == 0:
-        return b""
-    with (old_root / e[0]).open("rb") as fh:
-        fh.seek(e[2])
-        return fh.read(e[3])
-
-
 # ------------------------------------------------------------------------------ several files at once
 
 class Stream:

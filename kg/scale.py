@@ -11,16 +11,16 @@ The build runs in four steps:
    (in-process, :class:`kg.parallel.ProcessPool` or :class:`kg.distributed.DaskExecutor`); each
    result is written to the cache as soon as it arrives, so an interrupted build (Ctrl-C, kill)
    loses at most the files in flight and the next run resumes from the cache.
-3. **Resolve** — records are streamed *from the cache in input order* into
-   :func:`kg.resolve.resolve` (with each article's text, for evidence sentences) and into
-   ``records.jsonl``; nothing is held per article outside what resolution keeps. Input order
-   (never completion order) decides everything, so the records, IRIs and triples are the same
-   whatever the number or kind of workers.
-4. **Write** — every output of ``kg.build.WRITERS`` (N-Quads shards included), staged and moved
-   into place by :func:`kg.build.write_outputs`; then ``records.jsonl``.
+3. **Resolve** — every file's resolution fragments (:func:`kg.resolve.article_fragment`), in
+   input order: kept from the previous build (``DIR/.kg-state/fragments``) or made from the cached
+   records and texts; ``records.jsonl`` is written alongside (a block file: unchanged lines copied).
+   :func:`kg.resolve.merge` joins them. Input order (never completion order) decides everything,
+   so the records, IRIs and triples are the same whatever the number or kind of workers.
+4. **Write** — every output of ``kg.build.WRITERS`` (N-Quads parts included), updated block by
+   block from the previous build's files, staged and moved into place by :func:`kg.build.write_outputs`.
 
-A re-run extracts only new or changed files and rewrites every output from all records: a changed
-article's old record is simply no longer used (its key is gone), a deleted input drops out. The
+A re-run extracts only new or changed files; a changed article's old record is simply no longer
+used (its key is gone), a deleted input drops out, and every output follows (docs/scale.md). The
 default cache is ``DIR/.cache`` and entries no input uses any more are pruned after a successful
 build; a cache given with ``--cache`` may be shared by several builds and is never pruned.
 """

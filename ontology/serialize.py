@@ -19,7 +19,7 @@ import re
 from functools import lru_cache
 from typing import Iterable, Sequence
 
-from ontology.to_rdf import PREFIXES, Lit
+from ontology.to_rdf import PREFIXES
 
 KINDS = ("official", "person", "organization", "meeting", "policy", "place", "article", "post", "evidence")
 _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
@@ -52,6 +52,17 @@ def quote(value: str) -> str:
     return '"' + (_NEEDS_ESCAPE.sub(_escape_char, value) if _NEEDS_ESCAPE.search(value) else value) + '"'
 
 
+def _term(t, iri) -> str:
+    """An IRI (``str``) through ``iri``, or a literal with its language or datatype."""
+    if isinstance(t, str):
+        return iri(t)
+    if t.lang:
+        return f"{quote(t.value)}@{t.lang}"
+    if t.datatype:
+        return f"{quote(t.value)}^^{iri(t.datatype)}"
+    return quote(t.value)
+
+
 class Formatter:
     """Formats plain terms for one set of prefixes; caches IRIs (the same few recur everywhere)."""
 
@@ -76,13 +87,7 @@ class Formatter:
     # ---------------------------------------------------------------------------- N-Triples/N-Quads
 
     def nt_term(self, t) -> str:
-        if isinstance(t, str):
-            return self.nt_iri(t)
-        if t.lang:
-            return f"{quote(t.value)}@{t.lang}"
-        if t.datatype:
-            return f"{quote(t.value)}^^{self.nt_iri(t.datatype)}"
-        return quote(t.value)
+        return _term(t, self.nt_iri)
 
     def ntriples(self, quads: Sequence[tuple]) -> bytes:
         """The union triples of one object (each once, in first-seen order)."""
@@ -102,13 +107,7 @@ class Formatter:
         return "".join(f"@prefix {p}: <{check_iri(ns)}> .\n" for p, ns in self.prefixes.items()).encode() + b"\n"
 
     def ttl_term(self, t) -> str:
-        if isinstance(t, str):
-            return self.short_iri(t)
-        if t.lang:
-            return f"{quote(t.value)}@{t.lang}"
-        if t.datatype:
-            return f"{quote(t.value)}^^{self.short_iri(t.datatype)}"
-        return quote(t.value)
+        return _term(t, self.short_iri)
 
     def _statements(self, triples: Iterable[tuple], indent: str = "") -> str:
         """Triples grouped by subject (in first-seen order): ``s p o ; p o .``"""
@@ -173,9 +172,5 @@ class Formatter:
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
-# (name, method of Formatter making a block, header or None, separator between blocks, footer)
-RDF_FORMATS = ("ntriples", "nquads", "turtle", "trig", "jsonld")
+RDF_FORMATS = ("ntriples", "nquads", "turtle", "trig", "jsonld")  # Formatter methods that make a block
 
-
-def is_literal(t) -> bool:
-    return isinstance(t, Lit)

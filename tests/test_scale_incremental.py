@@ -184,3 +184,16 @@ def test_a_hand_edited_output_is_written_whole_again(tmp_path):
     (out / "graph.nt").write_bytes(good.replace(b"zhengwu", b"ZHENGWU", 1))  # the index no longer matches it
     build_scaled([str(src)], out, progress=False)
     assert (out / "graph.nt").read_bytes() == good
+
+
+def test_writers_in_a_forked_child_write_what_they_write_here(tmp_path, monkeypatch):
+    """graph.json and graph.html are written in a forked child when possible: same bytes either way."""
+    src = tmp_path / "src"
+    corpus(src, 5, seed=8, bad=False)
+    forked = build_scaled([str(src)], tmp_path / "a", progress=False)
+    assert any("alongside" in k for k in forked.stats.outputs["seconds"])
+    monkeypatch.setenv("ZHENGWU_KG_NO_FORK", "1")
+    here = build_scaled([str(src)], tmp_path / "b", cache_dir=tmp_path / "a" / ".cache", progress=False)
+    assert not any("alongside" in k for k in here.stats.outputs["seconds"])
+    for name in ("graph.json", "graph.html", "graph.nt"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name

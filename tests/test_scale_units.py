@@ -11,7 +11,6 @@ import pytest
 from kg import cache as kc
 from kg.cache import RecordCache, content_key, extractor_fingerprint
 from kg.parallel import in_order
-from kg.shards import write_nquads_parts
 
 
 def _items():
@@ -90,33 +89,14 @@ def test_in_order_restores_input_order():
     assert got == list(range(50))
 
 
-def test_nquads_parts_hold_the_dataset_in_order_and_are_deterministic(tmp_path):
-    import sys
-    from pathlib import Path
+def test_chunks_end_where_their_items_say_so_an_insertion_changes_one_chunk():
+    from kg.build import chunked
 
-    sys.path.insert(0, str(Path(__file__).parent))
-    from _kg_articles import TEXTS, all_records
-
-    from kg.build import Outputs
-    from kg.resolve import resolve
-
-    graph = resolve(all_records(), texts=TEXTS)
-    store = Outputs(graph).ox
-    total = len(store)
-    parts = write_nquads_parts(store, tmp_path / "a", part_quads=100)
-    assert len(parts) == -(-total // 100) and all(p["quads"] == 100 for p in parts[:-1])
-    manifest = json.loads((tmp_path / "a" / "manifest.json").read_text())
-    assert manifest["quads"] == total and [p["file"] for p in manifest["parts"]] == \
-        [f"part-{i:04d}.nq" for i in range(len(parts))]
-    back = ox.Store()
-    for p in parts:
-        back.load(path=str(tmp_path / "a" / p["file"]), format=ox.RdfFormat.N_QUADS)
-    assert set(back) == set(store)
-    assert not [f for f in os.listdir(tmp_path / "a") if f.startswith(".")]
-    # same graph again (fresh store): byte-identical parts
-    write_nquads_parts(Outputs(resolve(all_records(), texts=TEXTS)).ox, tmp_path / "b", part_quads=100)
-    for p in parts:
-        assert (tmp_path / "a" / p["file"]).read_bytes() == (tmp_path / "b" / p["file"]).read_bytes()
+    items = [f"item-{i}" for i in range(2000)]
+    before = list(chunked(items, str))
+    assert [x for c in before for x in c] == items and 8 < len(before) < 400
+    after = list(chunked(items[:1000] + ["new"] + items[1000:], str))
+    assert len([c for c in after if c not in before]) == 1  # only the chunk that took it in differs
 
 
 def test_gen_corpus_is_deterministic_and_of_the_genre():
@@ -149,7 +129,7 @@ def test_zero_workers_is_refused(tmp_path, capsys):
     assert "--workers must be at least 1" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("name", ["kg.parallel", "kg.scale", "kg.cache", "kg.shards", "kg.progress"])
+@pytest.mark.parametrize("name", ["kg.parallel", "kg.scale", "kg.cache", "kg.blocks", "kg.progress"])
 def test_scale_modules_do_not_load_spacy(name):
     import subprocess
     import sys
