@@ -178,3 +178,28 @@ def test_jena_riot_validates_the_sample_build():
     out = samples_build()
     proc = jena("riotcmd.riot", "--validate", *[str(out / f) for f in FILES])
     assert proc.returncode == 0 and "ERROR" not in proc.stderr, proc.stderr + proc.stdout
+
+
+def test_a_second_build_into_the_same_folder_is_refused(tmp_path):
+    import fcntl
+
+    from kg.build import BuildBusy
+
+    write_outputs(resolve([record_a()], texts=TEXTS), tmp_path)
+    before = (tmp_path / "graph.nt").read_bytes()
+    with open(tmp_path / ".kg-build.lock", "w") as held:  # as another kg build holds it
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(BuildBusy, match="another kg build"):
+            write_outputs(resolve(all_records(), texts=TEXTS), tmp_path)
+    assert (tmp_path / "graph.nt").read_bytes() == before
+    write_outputs(resolve(all_records(), texts=TEXTS), tmp_path)  # free again
+    assert (tmp_path / "graph.nt").read_bytes() != before
+
+
+def test_a_killed_build_leaves_staging_that_the_next_build_removes(tmp_path):
+    write_outputs(resolve([record_a()], texts=TEXTS), tmp_path)
+    left = tmp_path / ".kg-build-killed"
+    left.mkdir()
+    (left / "graph.nt").write_text("half")
+    write_outputs(resolve([record_a()], texts=TEXTS), tmp_path)
+    assert not left.exists()
