@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import importlib.util
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path

@@ -19,7 +19,7 @@ def progress_bar(total: int, enabled: bool | None = None, *, desc: str = "kg bui
     """A tqdm bar over ``total`` articles; ``enabled=None`` means "if stderr is a terminal"."""
     from tqdm import tqdm
 
-    tqdm.monitor_interval = 0  # no monitor thread: kg build forks a writer later (kg.build.ALONGSIDE)
+    tqdm.monitor_interval = 0  # no monitor thread: kg build forks a writer later (kg.writers.ALONGSIDE)
 
     file = file or sys.stderr
     if enabled is None:

@@ -32,11 +32,11 @@ from __future__ import annotations
 
 import hashlib
 import html
-import json
 import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from json.encoder import encode_basestring as _json_string  # C-accelerated: the string part of json.dumps
 from typing import Callable, Iterable, Mapping
 
 from kg.graph import Article, Edge, Graph, Mention, Node, Post, Provenance
@@ -122,8 +122,6 @@ def stable_hash(parts: Iterable[str]) -> str:
     text = "[" + ", ".join(_json_string(p) for p in parts) + "]"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
-
-from json.encoder import encode_basestring as _json_string  # noqa: E402  (C-accelerated when available)
 
 
 def article_iri(base_iri: str, doc_id: str) -> str:

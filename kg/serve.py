@@ -23,7 +23,6 @@ import html
 import json
 import multiprocessing as mp
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
