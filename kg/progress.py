@@ -63,7 +63,9 @@ def summary_lines(result, prog: str = "kg build", out: str | None = None) -> lis
             made, copied = out.get("rdf objects made", 0), out.get("rdf objects copied", 0)
             store = (f"store patched ({out['store quads changed']} quads)" if "store quads changed" in out
                      else "store loaded")
-            lines.append(f"outputs: {made} of {made + copied} RDF blocks made, the rest copied; {store}; "
+            blocks = (f"{made} of {made + copied} RDF blocks made, the rest copied" if copied
+                      else f"all {made} RDF blocks made")
+            lines.append(f"outputs: {blocks}; {store}; "
                          + ", ".join(f"{k} {v:.1f} s" for k, v in out["seconds"].items()))
         if stats.worker_peak_rss:
             per = ", ".join(_mb(v) for _, v in sorted(stats.worker_peak_rss.items()))
