@@ -195,3 +195,21 @@ def test_empty_graph_renders():
     doc.feed(html)
     assert json.loads(doc.scripts["kg-nodes"]) == [] and json.loads(doc.scripts["kg-edges"]) == []
     assert json.loads(doc.scripts["kg-page"])["dateRange"] is None
+
+
+def test_layout_is_the_same_in_every_process():
+    """Positions must not depend on Python's per-process string hashing (PYTHONHASHSEED)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import json, networkx as nx; from viz.layout import layout\n"
+            "G = nx.Graph()\n"
+            "for i in range(60): G.add_edge(f'hub{i % 7}', f'node{i}'); G.add_edge(f'node{i}', f'node{(i * 5) % 60}')\n"
+            "G.add_edges_from((f'x{i}', f'x{i + 1}') for i in range(5))\n"
+            "print(json.dumps({str(k): [round(float(c), 3) for c in v] for k, v in sorted(layout(G).items())}))")
+    root = Path(__file__).resolve().parents[1]
+    runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(runs) == 1

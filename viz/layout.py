@@ -44,7 +44,18 @@ def layout(G: nx.Graph, seed: int = 0) -> Pos:
     types = nx.get_node_attributes(G, "type")
     labels = nx.get_node_attributes(G, "label")
     isolates.sort(key=lambda v: (str(types.get(v, "")), str(labels.get(v, "")), str(v)))
-    return _pack([_component(U.subgraph(c), seed) for c in comps], isolates)
+    return _pack([_component(_induced(U, c), seed) for c in comps], isolates)
+
+
+def _induced(U: nx.Graph, nodes: list) -> nx.Graph:
+    """The subgraph on ``nodes``, built in their order. (``U.subgraph`` iterates the node *set* it
+    is given when that is smaller than ``U``: an order that changes with Python's string hashing
+    from one process to the next, and the layouts depend on node order.)"""
+    keep = set(nodes)
+    C = nx.Graph()
+    C.add_nodes_from(nodes)
+    C.add_edges_from((u, v) for u in nodes for v in U[u] if v in keep)
+    return C
 
 
 def _component(C: nx.Graph, seed: int) -> np.ndarray | tuple[list, np.ndarray]:
@@ -141,7 +152,7 @@ def _seed_positions(U: nx.Graph, order: list, seed: int) -> np.ndarray:
     xy = np.zeros((n, 2))
     placed = np.zeros(n, dtype=bool)
     core = order[:CORE_SIZE]
-    core_pos = nx.spring_layout(U.subgraph(core), seed=seed, iterations=60)
+    core_pos = nx.spring_layout(_induced(U, core), seed=seed, iterations=60)
     xy[:len(core)] = _fit(np.array([core_pos[v] for v in core], dtype=float), n) * 0.8
     placed[:len(core)] = True
     queue = deque(core)  # breadth first from the core: each node lands near its placed neighbours
