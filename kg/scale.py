@@ -236,12 +236,11 @@ class Resolution:
         """Fragments in input order; ``records.jsonl`` is complete once this is exhausted."""
         import hashlib
 
-        from kg.blocks import BlockWriter
+        from kg.blocks import BlockSet, Stream
         from kg.resolve import Fragment, article_fragment, divisions
 
         table = divisions()
-        writer = BlockWriter(self.records_tmp, RECORDS_FILE, self.records_old, self.out)
-        writer.section(b"")
+        writer = BlockSet([Stream(RECORDS_FILE, [self.records_tmp], [RECORDS_FILE])], self.records_old, self.out)
         try:
             for u in self.units:
                 if u.key is None:
@@ -270,11 +269,11 @@ class Resolution:
                     self.skipped.append((where, reason))
                     if self.on_error:
                         self.on_error(f"{where}: {reason}")
-                cached = with_path(items, u.path) if items is not None else None
+                cached = [with_path(items, u.path)] if items is not None else []
                 for n, (line, frag) in enumerate(plain):
                     where = f"{u.path}:{line}" if line else u.path
                     tag = hashlib.blake2b(f"{u.key}\0{n}\0{where}".encode(), digest_size=16).digest()
-                    writer.add(where, tag, lambda n=n, u=u, cached=cached: self._record_line(cached, n, u))
+                    writer.add(where, tag, lambda _, n=n, u=u, cached=cached: self._record_line(cached, n, u))
                     self.count += 1
                     yield Fragment.from_plain(frag, path=where)
             writer.close()
@@ -284,22 +283,22 @@ class Resolution:
             raise
         self.records_index = writer
 
-    def _record_line(self, cached, n: int, u: Unit) -> bytes:
+    def _record_line(self, cached: list, n: int, u: Unit) -> bytes:
+        """Line ``n`` of ``u``'s records; ``cached`` holds the unit's items once read (fragments that
+        came from the state read the record back from the cache, once per file)."""
         from kg.io import dump_jsonl_line
 
-        if cached is None:  # fragments came from the state: read the record back from the cache
-            cached = self.cache.get(u.key, u.path) or []
-        records = [it for it in cached if "record" in it]
+        if not cached:
+            cached.append(self.cache.get(u.key, u.path) or [])
+        records = [it for it in cached[0] if "record" in it]
         return dump_jsonl_line(records[n]["record"]).encode("utf-8")
 
     def publish_into(self, outputs, staging: Path) -> list[str]:
         """``kg.build.write_outputs`` extra: records.jsonl into the staging folder (and its index)."""
-        from kg.blocks import Index
-
         os.chmod(self.records_tmp, 0o666 & ~_umask())
         os.replace(self.records_tmp, staging / RECORDS_FILE)
         w = self.records_index
-        outputs.new_index(RECORDS_FILE, Index(w.entries), [staging / RECORDS_FILE])
+        outputs.new_index(RECORDS_FILE, w.index(), [staging / RECORDS_FILE])
         outputs.stats[RECORDS_FILE] = w.made
         return [RECORDS_FILE]
 
