@@ -19,7 +19,7 @@ import re
 from functools import lru_cache
 from typing import Iterable, Sequence
 
-from ontology.to_rdf import PREFIXES
+from ontology.to_rdf import _RDF_TYPE, PREFIXES
 
 KINDS = ("official", "person", "organization", "meeting", "policy", "place", "article", "post", "evidence")
 _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
@@ -168,9 +168,4 @@ class Formatter:
         of its union triples (graph.jsonld holds the union of all graphs, as Turtle does)."""
         objs = self._node_objects((s, p, o) for s, p, o, _ in quads)
         return ",\n".join(json.dumps(o, ensure_ascii=False, separators=(",", ":")) for o in objs).encode("utf-8")
-
-
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-
-RDF_FORMATS = ("ntriples", "nquads", "turtle", "trig", "jsonld")  # Formatter methods that make a block
 

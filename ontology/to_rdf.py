@@ -227,7 +227,7 @@ def statement_quads(e, i: int | None, graph: Graph) -> list[PlainQuad]:
         return out
     p = e.provenance[i]
     g = p.article
-    ev = f"{graph.base_iri}evidence/" + stable_hash(("Evidence", e.type, s, o, g, str(p.start), str(p.end)))
+    ev = evidence_iri(graph.base_iri, e.type, s, o, g, p.start, p.end)
     out += [(s, pred, o, g), (ev, _RDF_TYPE, _EVIDENCE, g), (ev, _RDF_SUBJECT, s, g),
             (ev, _RDF_PREDICATE, pred, g), (ev, _RDF_OBJECT, o, g), (ev, _DERIVED, g, g),
             (ev, _START, Lit(str(max(p.start, 0)), None, _INTEGER), g),
