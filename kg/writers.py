@@ -17,14 +17,14 @@ import json
 import marshal
 import os
 import zlib
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
 from kg.blocks import BlockSet, Index, Stream, identity
-from kg.graph import Graph
+from kg.graph import Graph, article_dict, edge_dict, node_dict
 
 STATE_DIR = ".kg-state"  # indexes of the block files (kg/blocks.py), beside the outputs they describe
 RDF_FILES = ("graph.ttl", "graph.nt", "graph.trig", "graph.jsonld", "nquads")
@@ -85,31 +85,6 @@ class Outputs:
 
     staging: Path
 
-    @cached_property
-    def edge_chunks(self) -> list[tuple[tuple, list, bytes]]:
-        """The edges in content-defined chunks (:func:`chunked`), each (key, edges, tag): graph.json and
-        the RDF files both use them, so they are made once per process."""
-        nodes = self.graph.nodes
-        out = []
-        for group in chunked(self.graph.edges, lambda e: f"{e.type}\0{e.source}\0{e.target}"):
-            first = group[0]
-            out.append((("e", first.type, first.source, first.target), group,
-                        _digest(tuple(_edge_t(e, nodes) for e in group))))
-        return out
-
-    @cached_property
-    def dataset(self):
-        """The rdflib Dataset of the graph (ontology/to_rdf.py) — for tests and benchmarks; the build
-        itself never makes it."""
-        from ontology.to_rdf import to_rdf
-
-        return to_rdf(self.graph, store="Oxigraph")
-
-    @property
-    def ox(self):
-        """The in-memory pyoxigraph store behind :attr:`dataset`."""
-        return self.dataset.store._inner
-
 
 Writer = Callable[[Outputs, Path], None]
 
@@ -122,24 +97,6 @@ def _digest(value) -> bytes:
 
 def _article_t(a) -> tuple:
     return (a.iri, a.doc_id, a.path, a.title, a.published, a.source, a.url, tuple(a.authors), tuple(a.editors))
-
-
-def _article_dict(a) -> dict:
-    return {"iri": a.iri, "doc_id": a.doc_id, "path": a.path, "title": a.title, "published": a.published,
-            "source": a.source, "url": a.url, "authors": list(a.authors), "editors": list(a.editors)}
-
-
-def _node_dict(n) -> dict:
-    return {"iri": n.iri, "type": n.type, "label": n.label, "aliases": list(n.aliases), "pinyin": n.pinyin,
-            "posts": [{"title": p.title, "article": p.article, "date": p.date, "org": p.org} for p in n.posts],
-            "mentions": [{"article": m.article, "start": m.start, "end": m.end} for m in n.mentions],
-            "context": n.context, "date": n.date}
-
-
-def _edge_dict(e) -> dict:
-    return {"type": e.type, "source": e.source, "target": e.target,
-            "provenance": [{"article": p.article, "start": p.start, "end": p.end, "sentence": p.sentence,
-                            "date": p.date} for p in e.provenance]}
 
 
 def _edge_t(e, nodes) -> tuple:
@@ -190,16 +147,18 @@ def write_graph_json(out: Outputs, staging: Path) -> None:
             blocks.section()
             if section == "articles":
                 for a in graph.articles.values():
-                    blocks.add(("a", a.iri), _digest(_article_t(a)), lambda _, a=a: _json(_article_dict(a)))
+                    blocks.add(("a", a.iri), _digest(_article_t(a)), lambda _, a=a: _json(article_dict(a)))
             elif section == "nodes":
                 for n in nodes.values():
                     tag = _digest((n.iri, n.type, n.label, tuple(n.aliases), n.pinyin,
                                    tuple((p.title, p.article, p.date, p.org) for p in n.posts),
                                    tuple((m.article, m.start, m.end) for m in n.mentions), n.context, n.date))
-                    blocks.add(("n", n.iri), tag, lambda _, n=n: _json(_node_dict(n)))
+                    blocks.add(("n", n.iri), tag, lambda _, n=n: _json(node_dict(n)))
             else:
-                for key, group, tag in out.edge_chunks:
-                    blocks.add(key, tag, lambda _, group=group: b",\n".join(_json(_edge_dict(e)) for e in group))
+                for group in chunked(graph.edges, lambda e: f"{e.type}\0{e.source}\0{e.target}"):
+                    e0 = group[0]
+                    blocks.add(("e", e0.type, e0.source, e0.target), _digest(tuple(_edge_t(e, nodes) for e in group)),
+                               lambda _, group=group: b",\n".join(_json(edge_dict(e)) for e in group))
             blocks.literal(b"\n]")
         blocks.literal(b"}\n")
         blocks.close()

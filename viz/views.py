@@ -11,13 +11,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from dataclasses import asdict
 from itertools import combinations
 from typing import Any, Callable, Hashable
 
 import networkx as nx
 
-from kg.graph import Graph
+from kg.graph import Graph, post_dict, provenance_dict
 from viz.page import DEFAULT_MAX_NODES
 
 PRESENCE = ("attended", "presided", "addressed")  # relations that put an official at a meeting
@@ -32,14 +31,6 @@ def _articles(graph: Graph) -> dict[str, dict[str, Any]]:
             for iri, a in graph.articles.items()}
 
 
-def _post_dict(p) -> dict[str, Any]:
-    return {"title": p.title, "article": p.article, "date": p.date, "org": p.org}
-
-
-def _prov_dict(p) -> dict[str, Any]:
-    return {"article": p.article, "start": p.start, "end": p.end, "sentence": p.sentence, "date": p.date}
-
-
 def to_networkx(graph: Graph, keep: set[str] | None = None) -> nx.MultiDiGraph:
     """The resolved graph as a MultiDiGraph (edge key = index in ``graph.edges``); with ``keep``, only
     those nodes and the edges between them (without building the rest)."""
@@ -48,7 +39,7 @@ def to_networkx(graph: Graph, keep: set[str] | None = None) -> nx.MultiDiGraph:
         if keep is not None and iri not in keep:
             continue
         G.add_node(iri, type=node.type, label=node.label, pinyin=node.pinyin,
-                   aliases=list(node.aliases), posts=[_post_dict(p) for p in node.posts],
+                   aliases=list(node.aliases), posts=[post_dict(p) for p in node.posts],
                    articles=node.articles, context=node.context)
     for i, edge in enumerate(graph.edges):
         for end in (edge.source, edge.target):
@@ -57,7 +48,7 @@ def to_networkx(graph: Graph, keep: set[str] | None = None) -> nx.MultiDiGraph:
         if keep is not None and (edge.source not in keep or edge.target not in keep):
             continue
         G.add_edge(edge.source, edge.target, key=i, type=edge.type,
-                   provenance=[_prov_dict(p) for p in edge.provenance])
+                   provenance=[provenance_dict(p) for p in edge.provenance])
     return G
 
 
@@ -174,7 +165,7 @@ def coattendance_view(graph: Graph, max_nodes: int | None = DEFAULT_MAX_NODES,
         src, dst = graph.nodes.get(edge.source), graph.nodes.get(edge.target)
         if edge.type in presence and src and dst and src.type == "Official" and dst.type == "Meeting":
             at[edge.target].add(edge.source)
-            evidence[(edge.source, edge.target)].extend(asdict(p) for p in edge.provenance)
+            evidence[(edge.source, edge.target)].extend(provenance_dict(p) for p in edge.provenance)
     G = nx.Graph(view="coattendance", title="zhengwu-kg: officials' co-attendance",
                  articles=_articles(graph))
     for meeting in sorted(at):
@@ -187,7 +178,7 @@ def coattendance_view(graph: Graph, max_nodes: int | None = DEFAULT_MAX_NODES,
                 if o not in G:
                     node = graph.nodes[o]
                     G.add_node(o, type=node.type, label=node.label, pinyin=node.pinyin,
-                               aliases=list(node.aliases), posts=[asdict(p) for p in node.posts],
+                               aliases=list(node.aliases), posts=[post_dict(p) for p in node.posts],
                                articles=node.articles, context=node.context)
             if G.has_edge(a, b):
                 G[a][b]["weight"] += 1
