@@ -163,12 +163,13 @@ class BlockSet:
             remaining -= n
         s.lengths[i] += end - start
 
-    def literal(self, data: bytes) -> None:
-        """Fixed bytes in every file of every stream (a section's start ends the pending run)."""
+    def literal(self, data: bytes, stream: str | None = None) -> None:
+        """Fixed bytes in every file of every stream, or only of ``stream`` (ends the pending run)."""
         self._end_run()
         for s in self.streams:
-            for i in range(len(s.paths)):
-                self._emit(s, i, data)
+            if stream is None or s.name == stream:
+                for i in range(len(s.paths)):
+                    self._emit(s, i, data)
 
     def section(self) -> None:
         self._end_run()

@@ -249,14 +249,11 @@ def write_rdf_files(out: Outputs, staging: Path) -> None:
     makers = {name: getattr(fmt, method) for name, method, _ in RDF_STREAMS}
     makers["nquads"] = fmt.nquads
     changed: dict[tuple, bytes] = {}
+    frames = {name: fmt.frame(method) for name, method, _ in RDF_STREAMS}
     try:
-        header = fmt.header()
-        for s in streams:  # each file's header (no shared literal: the headers differ)
-            first = {"graph.ttl": header, "graph.trig": header,
-                     "graph.jsonld": b'{"@context": ' + json.dumps(fmt.context(), ensure_ascii=False).encode("utf-8")
-                     + b',\n"@graph": [\n'}.get(s.name)
-            if first:
-                blocks._emit(s, 0, first)
+        for name, (head, _) in frames.items():
+            if head:
+                blocks.literal(head, name)
         blocks.section()
         for key, tag, make_quads in rdf_objects(graph):
             memo: list = []
@@ -270,8 +267,9 @@ def write_rdf_files(out: Outputs, staging: Path) -> None:
                 return data
 
             blocks.add(key, tag, make)
-        blocks._end_run()
-        blocks._emit(streams[3], 0, b"\n]}\n")
+        for name, (_, tail) in frames.items():
+            if tail:
+                blocks.literal(tail, name)
         blocks.close()
     except BaseException:
         blocks.abort()
@@ -300,20 +298,18 @@ def write_rdf_file(graph: Graph, path: str | os.PathLike[str], fmt: str = "turtl
 
     f = Formatter(graph.base_iri)
     make = getattr(f, fmt)
+    head, tail = f.frame(fmt)
+    sep = b",\n" if fmt == "jsonld" else b""
     path = Path(path)
     with path.open("wb") as fh:
-        if fmt in ("turtle", "trig"):
-            fh.write(f.header())
-        if fmt == "jsonld":
-            fh.write(b'{"@context": ' + json.dumps(f.context(), ensure_ascii=False).encode("utf-8") + b',\n"@graph": [\n')
+        fh.write(head)
         first = True
         for _, q in object_quads(graph):
             block = make(q)
             if block:
-                fh.write(block if fmt != "jsonld" or first else b",\n" + block)
+                fh.write(block if first else sep + block)
                 first = False
-        if fmt == "jsonld":
-            fh.write(b"\n]}\n")
+        fh.write(tail)
     return path
 
 

@@ -106,6 +106,16 @@ class Formatter:
     def header(self) -> bytes:
         return "".join(f"@prefix {p}: <{check_iri(ns)}> .\n" for p, ns in self.prefixes.items()).encode() + b"\n"
 
+    def frame(self, fmt: str) -> tuple[bytes, bytes]:
+        """What comes before and after the blocks in a file of ``fmt`` (a method name: turtle, trig,
+        jsonld, ntriples, nquads). JSON-LD blocks are then joined by a comma and a newline."""
+        if fmt in ("turtle", "trig"):
+            return self.header(), b""
+        if fmt == "jsonld":
+            context = json.dumps(self.context(), ensure_ascii=False).encode("utf-8")
+            return b'{"@context": ' + context + b',\n"@graph": [\n', b"\n]}\n"
+        return b"", b""
+
     def ttl_term(self, t) -> str:
         return _term(t, self.short_iri)
 

@@ -203,3 +203,14 @@ def test_a_killed_build_leaves_staging_that_the_next_build_removes(tmp_path):
     (left / "graph.nt").write_text("half")
     write_outputs(resolve([record_a()], texts=TEXTS), tmp_path)
     assert not left.exists()
+
+
+def test_one_rdf_file_from_a_graph_in_memory(tmp_path):
+    """kg.build.write_rdf_file: the build's serialisation without a build folder (bench_sparql times it)."""
+    from kg.build import write_rdf_file
+
+    graph = resolve(all_records(), texts=TEXTS)
+    expected = set(union_graph(to_rdf(graph)))
+    for fmt, rdflib_fmt in (("turtle", "turtle"), ("ntriples", "nt"), ("jsonld", "json-ld")):
+        path = write_rdf_file(graph, tmp_path / f"g.{fmt}", fmt)
+        assert set(rdflib.Graph().parse(path, format=rdflib_fmt)) == expected, fmt
