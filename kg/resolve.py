@@ -116,6 +116,11 @@ def normalise_policy(name: str) -> str:
     return "".join(c for c in normalise(name) if c not in _QUOTES)
 
 
+def base_of(base_iri: str) -> str:
+    """The base IRI entity IRIs are made under: ends in ``/`` or ``#`` (one is added)."""
+    return base_iri if base_iri.endswith(("/", "#")) else base_iri + "/"
+
+
 def stable_hash(parts: Iterable[str]) -> str:
     """First 16 hex digits of sha256 over the JSON list of ``parts`` (written out here: the same bytes
     as ``json.dumps(list(parts), ensure_ascii=False)``, without its per-call overhead; IRIs depend on it)."""
@@ -421,29 +426,29 @@ class _Union:
 
 
 def _entity_keys(e: Entity, actx: ArticleContext, text: str | None, published: str | None,
-                 table: Divisions) -> tuple[tuple, list[tuple], str, str | None, str | None, Division | None]:
-    """(key, alias keys, label, context label, date, division) of one entity."""
+                 table: Divisions) -> tuple[tuple, list[tuple], str, str | None, str | None]:
+    """(key, alias keys, label, context label, date) of one entity."""
     name = normalise(e.name)
     if e.type in ("Official", "Person"):
         ctx = official_context(e.titles, actx) if e.type == "Official" else actx.at(None)
-        return (e.type, name, ctx.key), [], e.name, ctx.label, None, None
+        return (e.type, name, ctx.key), [], e.name, ctx.label, None
     if e.type == "Place":
         found = table.lookup(name)
         if len(found) > 1 and actx.province is not None:
             found = [d for d in found if d.province_code == actx.province.code] or found
         if len(found) == 1:
             d = found[0]
-            return ("Place", d.code), [], d.name, table.path_label(d), None, d
-        return ("Place", name), [], e.name, None, None, None
+            return ("Place", d.code), [], d.name, table.path_label(d), None
+        return ("Place", name), [], e.name, None, None
     if e.type == "Policy":
         return (("Policy", normalise_policy(e.name)), [("Policy", normalise_policy(a)) for a in e.aliases],
-                e.name, None, None, None)
+                e.name, None, None)
     # Organization, Meeting: qualified names; meetings also by date
     date = meeting_date(e, text, published) if e.type == "Meeting" else None
     keyname, label, ctx = actx.qualify(name)
     extra = (date or "",) if e.type == "Meeting" else ()
     aliases = [(e.type, actx.qualify(normalise(a))[0]) + extra for a in e.aliases]
-    return (e.type, keyname) + extra, aliases, label or e.name, ctx.label if ctx else None, date, None
+    return (e.type, keyname) + extra, aliases, label or e.name, ctx.label if ctx else None, date
 
 
 def _choose_label(labels: list[str]) -> str:
@@ -494,8 +499,7 @@ class Fragment:
 def article_fragment(rec: Record, text: str | None, base_iri: str = DEFAULT_BASE_IRI,
                      table: Divisions | None = None) -> Fragment:
     """Everything resolution derives from one record (and its text) on its own."""
-    if not base_iri.endswith(("/", "#")):
-        base_iri += "/"
+    base_iri = base_of(base_iri)
     table = table or divisions()
     d = rec.doc
     a_iri = article_iri(base_iri, d.id)
@@ -508,7 +512,7 @@ def article_fragment(rec: Record, text: str | None, base_iri: str = DEFAULT_BASE
     for e in rec.entities:
         if e.type not in NODE_SLUGS:
             continue  # a consumer ignores types it does not know (output.md)
-        key, alias_keys, label, ctx_label, date, _ = _entity_keys(e, actx, text, d.published, table)
+        key, alias_keys, label, ctx_label, date = _entity_keys(e, actx, text, d.published, table)
         pinyin = person_pinyin(label) if e.type in ("Official", "Person") else \
             place_pinyin(label) if e.type == "Place" else None
         index[e.id] = len(occurrences)
@@ -544,16 +548,14 @@ def article_fragment(rec: Record, text: str | None, base_iri: str = DEFAULT_BASE
 
 def resolve(records: Iterable[Record], texts: TextSource = None, base_iri: str = DEFAULT_BASE_IRI) -> Graph:
     """Merge per-article records into one graph with stable IRIs (see the module docstring)."""
-    if not base_iri.endswith(("/", "#")):
-        base_iri += "/"
+    base_iri = base_of(base_iri)
     table = divisions()
     return merge((article_fragment(rec, _text_for(texts, rec.doc), base_iri, table) for rec in records), base_iri)
 
 
 def merge(fragments: Iterable[Fragment], base_iri: str = DEFAULT_BASE_IRI) -> Graph:
     """Join article fragments (in input order) into one graph: the cross-article half of resolution."""
-    if not base_iri.endswith(("/", "#")):
-        base_iri += "/"
+    base_iri = base_of(base_iri)
     graph = Graph(base_iri=base_iri)
     union = _Union()
     kept: list[Fragment] = []

@@ -42,7 +42,7 @@ from kg.parallel import Item, extract_items, peak_rss
 from kg.fragment_store import FragmentStore
 from kg.progress import progress_bar
 from kg.record import Record
-from kg.resolve import DEFAULT_BASE_IRI, merge
+from kg.resolve import DEFAULT_BASE_IRI, base_of, merge
 
 RECORDS_FILE = "records.jsonl"
 CACHE_DIRNAME = ".cache"
@@ -218,7 +218,7 @@ class Resolution:
         from kg.blocks import Index
 
         self.out, self.units, self.cache = out, units, cache
-        self.base_iri = base_iri if base_iri.endswith(("/", "#")) else base_iri + "/"
+        self.base_iri = base_of(base_iri)
         self.on_error = on_error
         self.fingerprint = resolver_fingerprint(self.base_iri)
         self.store = FragmentStore(out / STATE_DIR / FRAGMENTS_DIR, self.fingerprint)
