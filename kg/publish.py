@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from kg.graph import Graph
-from kg.writers import ALONGSIDE, STATE_DIR, STORE_MARKER, WRITERS, Outputs, Writer
+from kg.writers import ALONGSIDE, STATE_DIR, WRITERS, Outputs, Writer
 
 # ------------------------------------------------------------------------------ atomic publish
 
@@ -190,10 +190,6 @@ def _write_outputs(graph: Graph, out_dir: Path, writers, extra, stats) -> list[P
         if extra is not None:
             names += extra(outputs, staging)
         build_id = os.path.basename(staging)
-        if (staging / "store").is_dir():
-            (staging / "store" / STORE_MARKER).write_text(build_id + "\n", encoding="utf-8")
-        if "rdf" in outputs.indexes:
-            outputs.indexes["rdf"].meta["store"] = build_id if (staging / "store").is_dir() else None
         state = staging / STATE_DIR
         state.mkdir(exist_ok=True)
         for name, index in outputs.indexes.items():

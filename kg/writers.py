@@ -364,6 +364,12 @@ def write_store(out: Outputs, path: Path) -> None:
         out.stats["store"] = "loaded"
     store.flush()
     del store
+    # the store and the RDF index name one build (the staging folder): the next build patches this
+    # store only if its RDF index says it was written with it
+    build_id = path.parent.name
+    (path / STORE_MARKER).write_text(build_id + "\n", encoding="utf-8")
+    if "rdf" in out.indexes:
+        out.indexes["rdf"].meta["store"] = build_id
 
 
 STORE_MARKER = "zhengwu-kg-build"  # in the store's folder: the build that wrote it (its RDF index names it)
