@@ -168,3 +168,29 @@ def test_a_small_rerun_starts_fewer_workers(monkeypatch):
     assert isinstance(small, ProcessPool) and small.workers == 3  # still processes: the model stays out
     assert make_executor(4, articles=700).workers == 4
     assert make_executor(2).workers == 2
+
+
+def test_fragment_store_appends_deltas_and_compacts(tmp_path):
+    from kg.fragment_store import COMPACT_SHARE, FragmentStore
+
+    folder = tmp_path / "fragments"
+    units = {f"k{i}": ((), ((None, ("frag", i)),)) for i in range(40)}
+    first = FragmentStore(folder, "fp")
+    first.load()
+    first.save(units, set(units))  # nothing before: a base
+    assert [p.name for p in folder.iterdir()] == ["base.marshal"]
+
+    second = FragmentStore(folder, "fp")
+    assert second.load() == units
+    more = {**units, "new": ((), ((None, ("frag", "new")),))}
+    second.save(more, {"new"})  # one new unit: a small delta, the base stays
+    assert sorted(p.name for p in folder.iterdir()) == ["base.marshal", "delta-0001.marshal"]
+    assert FragmentStore(folder, "fp").load() == more
+    assert FragmentStore(folder, "other code").load() == {}  # another fingerprint: nothing reused
+
+    third = FragmentStore(folder, "fp")
+    third.load()
+    kept = {k: v for k, v in list(more.items())[: int(40 * (1 - COMPACT_SHARE)) - 1]}
+    third.save(kept, set())  # many units gone: a new base, the deltas dropped
+    assert [p.name for p in folder.iterdir()] == ["base.marshal"]
+    assert FragmentStore(folder, "fp").load() == kept
