@@ -230,7 +230,7 @@ def write_rdf_files(out: Outputs, staging: Path) -> None:
     parts = max(1, -(-objects // target))
     if old is not None:  # keep the part count while parts stay within half and twice their size
         before = len(old.meta["stream_files"]["nquads"])
-        if target / 2 <= objects / before <= target * 2:
+        if before == parts or target / 2 <= objects / before <= target * 2:
             parts = before
         else:
             old = None

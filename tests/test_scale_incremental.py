@@ -201,3 +201,13 @@ def test_writers_in_a_forked_child_write_what_they_write_here(tmp_path):
     assert here.returncode == 0 and "alongside" not in here.stderr, here.stderr
     for name in ("graph.json", "graph.html", "graph.nt"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_a_small_build_run_again_copies_every_block(tmp_path):
+    """A graph far smaller than one N-Quads part still reuses its blocks and patches its store."""
+    src = tmp_path / "src"
+    corpus(src, 3, seed=9, bad=False)
+    build_scaled([str(src)], tmp_path / "out", progress=False)
+    again = build_scaled([str(src)], tmp_path / "out", progress=False)
+    assert again.stats.outputs["rdf objects made"] == 0 and again.stats.outputs["rdf objects copied"] > 0
+    assert again.stats.outputs["store quads changed"] == 0
