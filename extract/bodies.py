@@ -16,6 +16,22 @@ from extract.spans import all_matches, trim_left, walk_left
 from extract.wordlist import is_common_word, is_function_word
 
 ORDINAL_GAP = re.compile(r"[第0-9一二三四五六七八九十百零〇两次届年]+")
+_N = "[0-9一二三四五六七八九十百零〇两]+"
+# the formal name of a congress or CPPCC session or a party plenum, written in full:
+# 中国人民政治协商会议新疆维吾尔自治区第十三届委员会第四次会议, 吉林省第十三届人民代表大会第一次会议,
+# 中国共产党乌审旗第十六届委员会第十一次全体会议 (its place part is found by walking left from 第)
+FORMAL_SESSION = re.compile(
+    "第" + _N + "届(?:[\u4e00-\u9fff]{0,10}?)(?:委员会|人民代表大会(?:常务委员会)?)"
+    "(?:常务委员会)?第" + _N + "次(?:全体)?(?:[（(]扩大[）)])?会议")
+# party congresses and plenums named by number: 党的二十大, 党的二十届三中全会, 省第十三次党代会,
+# 十九届四中全会; 省委十二届八次全委(扩大)会议
+NUMBERED_PARTY_MEETING = re.compile(
+    "(?:党的|中共)?" + _N + "届" + _N + "中全会"
+    "|党的" + _N + "大"
+    "|(?:[省市县区州旗]|全国)?第" + _N + "次(?:党代会|党员代表大会)"
+    "|[省市县区州旗盟]委" + _N + "届" + _N + "次全(?:委|体)?(?:[（(]扩大[）)])?(?:会议|全会|会)?")
+# one sitting of a session (第三次全体会议, 第一、二次全体会议, 闭幕大会) refers to the session in context
+SITTING = re.compile("第" + _N + "(?:、" + _N + ")*次全体会议|(?:开幕|闭幕)(?:大会|会)|全体会议")
 
 
 class MeetingFinder:
@@ -35,6 +51,7 @@ class MeetingFinder:
 
     def __call__(self, a: Analysis) -> Analysis:
         text = a.text
+        self.find_formal(a)
         # where kinds overlap (专题学习|会), the one that ends last ends the name
         matches = sorted(all_matches(self.kind_re, text), key=lambda m: (-m[1], m[0]))
         chosen: list[tuple[int, int, str]] = []
@@ -60,7 +77,7 @@ class MeetingFinder:
             if before == "、" and len(name) - len(kind) == 1 and name[0] in "省市县区":
                 name_start = start  # 省、市会议: a coordination, not a name
             det = next((d for d in self.determiners if name.startswith(d) or text.endswith(d, 0, name_start)), None)
-            if name in self.not_names or det:
+            if name in self.not_names or det or SITTING.fullmatch(name):
                 a.add(Mention(start, end, "Meeting", kind, role="bare"))
                 continue  # 本次大会, 此次座谈会: the meeting in context
             if re.match(r"(召开|举行)", text[end:end + 2]) and self.kind_re.search(text, end + 2, min(len(text), end + 24)) \
@@ -73,6 +90,21 @@ class MeetingFinder:
             else:
                 a.add(Mention(name_start, end, "Meeting", name, role="named"))
         return a
+
+
+    def find_formal(self, a: Analysis) -> None:
+        """Formal session names and numbered party meetings, before the kinds split them (the
+        会议 inside 中国人民政治协商会议 is not where the name ends)."""
+        text = a.text
+        for m in FORMAL_SESSION.finditer(text):
+            start = walk_left(a, m.start(), max_len=30, extra_stops=frozenset({"召开", "举行", "出席", "的"}))
+            a.add(Mention(start, m.end(), "Meeting", text[start:m.end()], role="named"))
+        for m in NUMBERED_PARTY_MEETING.finditer(text):
+            end = m.end()
+            if text.startswith("精神", end) or not a.at_boundary(end) and text[end:end + 1] not in PUNCT:
+                if not text.startswith("精神", end):
+                    continue
+            a.add(Mention(m.start(), end, "Meeting", text[m.start():end], role="named"))
 
 
 class OrganizationFinder:

@@ -26,6 +26,13 @@ LONE_FUNCTION_CHARS = set("会要在副前后上下中内外等将把被让向�
 LIST_SEPARATORS = ("、", "以及", "和", "及", "与")
 LIST_ENDERS = ("等", "出席", "参加", "列席", "分别", "先后", "陪同", "一同", "同志", "在", "也")
 SPLIT_OFF = set("等和及与在为说就对向将把被到也还又已并则率同")
+LIST_CLAUSE_PUNCT = set("，。；：！？\n")
+MAX_LIST_CLAUSE = 400
+# what may stand between an untitled name list and its cue verb
+LIST_TAIL = re.compile(r"(?:等|等人|等同志|等领导|等代表|等委员|同志|代表|委员)?"
+                       r"(?:[和及以][^，。；、]{1,14}?)?"
+                       r"(?:先后|分别|一同|也|还|均|应邀|共同)?"
+                       r"(?:在(?:主席台|主会场|分会场|会场)[^，。；]{0,6}?)?")
 
 
 @dataclass
@@ -41,11 +48,13 @@ class PeopleRules:
     compound_surnames: set[str]
     surnames: set[str]
     generic_roles: set[str]
+    list_cues: list[str]
 
     def __post_init__(self) -> None:
         self.follower_re = re.compile("|".join(map(re.escape, self.followers)))
         self.post_end_re = re.compile("(?:" + "|".join(map(re.escape, self.posts)) + ")$")
         self.long_follower_re = re.compile("|".join(re.escape(f) for f in self.followers if len(f) >= 2))
+        self.list_cue_re = re.compile("|".join(map(re.escape, self.list_cues)))
 
     @classmethod
     def from_lexicons(cls, lex: Lexicons) -> "PeopleRules":
@@ -68,6 +77,8 @@ class PeopleRules:
                 "听取", "出席", "参加", "主持", "列席", "讲话", "强调", "指出", "要求", "并", "就", "原",
                 "前", "新任", "一行", "又", "也", "还", "贯彻", "落实", "学习", "深入", "精神"},
             generic_roles=set(lex.persons.get("generic_roles", [])),
+            list_cues=longest_first(lex.cues["attend"] + lex.cues["preside"] + lex.cues["address"]
+                                    + lex.cues.get("list_cues", [])),
             compound_surnames={s for s in surn if len(s) == 2},
             surnames={s for s in surn if len(s) == 1},
         )
@@ -90,6 +101,7 @@ class PeopleFinder:
         self.find_titled_officials(a)
         self.find_group_officials(a)
         self.find_name_post_officials(a)
+        self.find_listed_officials(a)
         self.find_repeats(a)
         return a
 
@@ -342,6 +354,70 @@ class PeopleFinder:
                 title = [] if post in ("同志",) else [post]
                 a.add(Mention(best, q, "Official", text[best:q], titles=title, role="name-post"))
                 a.add(Mention(q, start, "_Title", post, role="name-post"))
+
+    def find_listed_officials(self, a: Analysis) -> None:
+        """林武、周乃翔、陆治原和大会主席团成员在主席台就座; 李勤、王文刚等代表先后发言: names
+        without a title that open a clause whose verb is an attendance, chair or speech cue.
+
+        Reports name officials this way when their posts are known to readers (rostrum lists,
+        delegates speaking in turn). The whole clause must be the list: names joined by 、/和,
+        then at most a short tail (等, 等代表, 和大会主席团成员, 在主席台) before the cue. A
+        name is a surname-initial name or a ·-joined one, or one the NER model proposes as a person.
+        """
+        text = a.text
+        ner_people = {(s, e) for s, e, t in getattr(a, "ner", []) if t == "Person"}
+        for m in self.rules.list_cue_re.finditer(text):
+            cue = m.start()
+            j = cue
+            while j > 0 and text[j - 1] not in LIST_CLAUSE_PUNCT and cue - j <= MAX_LIST_CLAUSE:
+                j -= 1
+            if cue - j > MAX_LIST_CLAUSE or (j > 0 and text[j - 1] not in LIST_CLAUSE_PUNCT):
+                continue
+            while j < cue and text[j] in " \u3000\t":
+                j += 1
+            if a.taken(j, j + 1):
+                continue  # a titled official or another mention opens the clause
+            names = self.cued_name_list(a, j, cue, ner_people)
+            if not names or not LIST_TAIL.fullmatch(text[names[-1][1]:cue]):
+                continue
+            for s, e in names:
+                if not a.taken(s, e):
+                    a.add(Mention(s, e, "Official", text[s:e], role="listed"))
+
+    def cued_name_list(self, a: Analysis, pos: int, limit: int, ner_people: set[tuple[int, int]]) -> list[tuple[int, int]]:
+        """NAME(、NAME)* from pos, each a rule name or a model person, none a common word."""
+        text = a.text
+        out: list[tuple[int, int]] = []
+        while pos < limit:
+            end = self.name_at(a, pos, strict=True)
+            model_end = next((e for s, e in ner_people if s == pos), None)
+            if model_end is not None and (end is None or model_end > end and "·" in text[pos:model_end]):
+                end = model_end
+            if end is None or end > limit or not self.plain_name(a, pos, end, (pos, end) in ner_people):
+                return out if out else []
+            out.append((pos, end))
+            sep = re.match(r"[ \u3000]*(、|和|及)[ \u3000]*", text[end:limit])
+            if sep is None:
+                break
+            nxt = end + sep.end()
+            if self.name_at(a, nxt, strict=True) is None and not any(s == nxt for s, _ in ner_people):
+                break
+            pos = nxt
+        return out
+
+    def plain_name(self, a: Analysis, s: int, e: int, model_says: bool) -> bool:
+        """A name found without a title: whole words, no common word (印发), no place (海林市)."""
+        from extract.places import place_names
+
+        name = a.text[s:e]
+        if is_common_word(name) or name in place_names() or name[-1] in NOT_NAME_END:
+            return False
+        if model_says:
+            return True
+        head = name[:2]
+        if freq_of(head) >= 500 and not (tag_of(head) or "").startswith("nr"):
+            return False
+        return a.at_boundary(s) and a.at_boundary(e)
 
     def is_person_role(self, title: str) -> bool:
         return any(title.endswith(r) for r in self.rules.person_roles)
