@@ -107,6 +107,11 @@ class MeetingFinder:
             a.add(Mention(m.start(), end, "Meeting", text[m.start():end], role="named"))
 
 
+# 决策部署 (a decision, not a 署), 常务委员会 or 第十二届委员会 alone (a committee of a body named elsewhere)
+NOT_BODY_TAILS = ("部署",)
+NOT_BODY_NAMES = re.compile("^(?:常务委员会|专门委员会|[^第]{0,3}审查委员会|.{0,12}第" + _N + "届(?:委员会)?(?:常务委员会)?)$")
+
+
 class OrganizationFinder:
     """Pipeline component: Organization mentions outside titles, names and meetings."""
 
@@ -177,9 +182,9 @@ class OrganizationFinder:
             return False  # a title, not a body (盟委常委)
         if len(name) <= len(suffix) and suffix not in ("党中央", "国务院"):
             return False
-        if name in self.not_org or name.endswith(self.not_org_tails):
+        if name in self.not_org or name.endswith(self.not_org_tails) or name.endswith(NOT_BODY_TAILS):
             return False
-        if name.startswith(self.collective):
+        if name.startswith(self.collective) or NOT_BODY_NAMES.match(name):
             return False
         if is_common_word(name):
             return False

@@ -21,6 +21,7 @@ from extract.lexicons import Lexicons, longest_first
 
 COLLECTIVE_AFTER = ("各", "有关", "相关", "所属", "下属", "直属", "部分")  # 州政府各部门: the departments attend
 CLAUSE_PUNCT = set("，；：。！？\n")
+SPEECH_AT_MEETING = re.compile(r"(?:上|时|期间)(?:发表)?的(?:重要)?(?:讲话|致辞|发言|重要指示)")
 NON_MEETING_OBJECTS = ("调研", "考察", "活动", "检查", "视察", "慰问", "走访", "督导", "仪式", "培训", "劳动", "义务")
 
 
@@ -61,6 +62,8 @@ class RelationFinder:
         self.event_verbs = longest_first(lex.meetings["event_verbs"])
         self.pronouns = c["pronouns"]
         self.address_not_after = c.get("address_not_after", [])
+        self.address_patterns = re.compile("|".join(f"(?:{x})" for x in c.get("address_patterns", []))) \
+            if c.get("address_patterns") else None
 
     # -- helpers ---------------------------------------------------------------
     def cues_in(self, a: Analysis, s: int, e: int) -> list[Cue]:
@@ -94,7 +97,26 @@ class RelationFinder:
                 continue
             out.append(Cue(st, en, kind, word))
             taken_until = en
-        return out
+        return self._with_address_patterns(a, out, s, e)
+
+    def _with_address_patterns(self, a: Analysis, cues: list[Cue], s: int, e: int) -> list[Cue]:
+        """作政府工作报告, 作关于…的说明, 代表常委会报告工作: address cues with an object inside.
+        A pattern replaces the word cues it covers (作…报告 holds 报告, not a separate cue)."""
+        if self.address_patterns is None:
+            return cues
+        text = a.text
+        extra = []
+        for m in self.address_patterns.finditer(text, s, e):
+            st, en = m.start(), m.end()
+            if a.taken(st, st + 1, ("Official", "Person", "Organization", "_Title", "Place")):
+                continue
+            if text[st - 1:st] in ("的", "所") or text.startswith("作为", st) or text.startswith("作用", st):
+                continue
+            extra.append(Cue(st, en, "address", m.group()))
+        if not extra:
+            return cues
+        kept = [c for c in cues if not any(x.start <= c.start < x.end for x in extra)]
+        return sorted(kept + extra, key=lambda c: c.start)
 
     def meeting_after(self, a: Analysis, pos: int, limit: int) -> Mention | None:
         """A meeting mention right after a cue (allowing 了, 在…, a few words)."""
@@ -136,6 +158,7 @@ class RelationFinder:
                 return
             rels.setdefault((kind, src, tgt), ev)
 
+        chair_speeches: list[tuple[int, int, tuple[int, int]]] = []  # (official, meeting in context, evidence)
         current: int | None = None  # meeting entity in context
         closed = False  # 会后…: the meeting in context ended and no new one was named yet
         last_official: int | None = None
@@ -243,6 +266,8 @@ class RelationFinder:
                             speaker, speaker_type = sp
                             if speaker_type == "Official":
                                 last_official = speaker
+                                if current is not None:
+                                    chair_speeches.append((speaker, current, ev))
                             self._speech(a, cue.end, pe, speaker, speaker_type, relate, cues_after=cue)
                     prev_subjects = subj if subj else prev_subjects
                     block_start = cue.end
@@ -253,11 +278,35 @@ class RelationFinder:
                         self._speech(a, ss, se, speaker, speaker_type, relate, cues_after=None, whole=True)
                     else:
                         speaker = None
+        # the chair whose remarks are reported (X强调 at a meeting X chairs) addressed it
+        for official, meeting, ev in chair_speeches:
+            if ("presided", official, meeting) in rels:
+                relate("addressed", official, meeting, ev)
+        self._reported_speeches(a, relate)
         rels = self._merge_same_meetings(a, rels)
         rels = self._merge_headline_meetings(a, rels)
         for (kind, src, tgt), ev in rels.items():
             a.relations.append(RelationDraft(kind, src, tgt, ev))
         return a
+
+    def _reported_speeches(self, a: Analysis, relate) -> None:
+        """传达学习习近平总书记在中央全面深化改革委员会第四次会议上的重要讲话: X addressed Y."""
+        text = a.text
+        for m in a.entity_mentions():
+            if m.type != "Meeting" or m.entity is None or m.role == "bare" or text[m.start - 1:m.start] != "在":
+                continue
+            if not SPEECH_AT_MEETING.match(text, m.end):
+                continue
+            pos = m.start - 1
+            title = next((t for t in a.mentions_between(max(0, pos - 6), pos) if t.type == "_Title" and t.end == pos), None)
+            if title is not None:
+                pos = title.start
+            speaker = next((p for p in a.mentions_between(max(0, pos - 12), pos)
+                            if p.type == "Official" and p.end == pos and p.entity is not None), None)
+            if speaker is None:
+                speaker = next((p for p in a.mentions if p.type == "Official" and p.end == pos and p.entity is not None), None)
+            if speaker is not None:
+                relate("addressed", speaker.entity, m.entity, a.sentence_of(m.start))
 
     def _merge_same_meetings(self, a: Analysis, rels: dict) -> dict:
         """Meetings built while reading (专题会议, 党委会议) that name one already known."""

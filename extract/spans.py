@@ -16,7 +16,7 @@ ADMIN_PAREN = re.compile(r"[（(][省市县区州旗、]{1,6}[）)]$")
 NUMERAL_CHARS = set("0123456789一二三四五六七八九十百零〇两第次届年月季度期号")
 
 STOP_WORDS = frozenset("""
-召开 举行 祝贺 主持 主持召开 组织召开 出席 参加 列席 收听 收看 收听收看 传达 传达学习 开好 开成 办好 贯彻 落实 贯彻落实 筹办 承办
+召开 举行 祝贺 感谢 离不开 任命 辞去 免去 选举 当选 总结 主持 主持召开 组织召开 出席 参加 列席 收听 收看 收听收看 传达 传达学习 开好 开成 办好 贯彻 落实 贯彻落实 筹办 承办
 要求 强调 指出 督促 会同 配合 协同 联合 代表 陪同 带领 走进 来到 深入 到 在 于 从 向 对 把 将 让 以 为 由 经 是
 的 了 着 和 与 及 或 并 等 也 还 就 听取 审议 通过 表决 研究 部署 推进 推动 开展 加强 做好 抓好 确保 实施 坚持 全面
 深化 健全 完善 建立 制定 争取 支持 指导 帮助 组织 围绕 结合 按照 根据 通报 汇报 作了 作 与会 会上 会后 随后 当天
@@ -26,6 +26,7 @@ STOP_WORDS = frozenset("""
 
 _STOP_RE = re.compile("|".join(map(re.escape, sorted(STOP_WORDS, key=len, reverse=True))))
 SINGLE_OK = set("省市县区州盟旗乡镇村") | NUMERAL_CHARS
+COUNT_TOKEN = re.compile(r"[0-9０-９]+[年名个位人项家]|^[0-9０-９]{3,}$")
 
 
 def token_start(a: Analysis, end: int, floor: int = 0) -> int:
@@ -65,6 +66,8 @@ def walk_left(a: Analysis, head_start: int, *, max_len: int = 24, extra_stops: f
             break
         start = token_start(a, pos, limit)
         token = text[start:pos]
+        if a.taken(start, pos, ("Official", "Person")) or COUNT_TOKEN.search(token):
+            break  # 任命张勇为…政府, 总结2024年县政协, 165名政协委员: a name or a count ends the walk
         if len(token) >= 2 and token[0] in "和及与" and token[1] in SINGLE_OK and start > limit:
             pos = start + 1  # 旧县镇|和县|住建局: the segmenter glued 和 to 县
             break
