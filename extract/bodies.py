@@ -32,6 +32,7 @@ NUMBERED_PARTY_MEETING = re.compile(
     "|[省市县区州旗盟]委" + _N + "届" + _N + "次全(?:委|体)?(?:[（(]扩大[）)])?(?:会议|全会|会)?")
 # one sitting of a session (第三次全体会议, 第一、二次全体会议, 闭幕大会) refers to the session in context
 SITTING = re.compile("第" + _N + "(?:、" + _N + ")*次全体会议|(?:开幕|闭幕)(?:大会|会)|全体会议")
+SITTING_AT_END = re.compile("(?<![\u4e00-\u9fff])(?:" + SITTING.pattern + ")$|(?<=[，。；、\n在了持])(?:" + SITTING.pattern + ")$")
 
 
 class MeetingFinder:
@@ -65,10 +66,15 @@ class MeetingFinder:
             if kind == "会议精神":
                 end -= 2
                 kind = "会议"
-            if a.taken(start, end) or not a.at_boundary(end) and text[end:end + 1] not in PUNCT:
-                continue
+            if a.taken(start, end) or not a.at_boundary(end) and text[end:end + 1] not in PUNCT \
+                    and not text.startswith(("上的", "上发表", "上讲话", "上强调", "上指出", "上作"), end):
+                continue  # (在中央经济工作会议|上的讲话: the segmenter reads 会议上 as one word)
             if text.startswith(self.not_followed_by, end) and not text.startswith(("精神",), end):
                 continue  # 会议中心, 联席会议办公室, 联席会议召集人: part of another name
+            sitting = SITTING_AT_END.search(text, max(0, start - 14), end)
+            if sitting and sitting.end() == end and not a.taken(sitting.start(), end):
+                a.add(Mention(sitting.start(), end, "Meeting", text[sitting.start():end], role="bare"))
+                continue  # 第一、二次全体会议: the session in context, not a meeting of its own
             name_start = walk_left(a, start, max_len=30, allow_quotes=True)
             name = text[name_start:end]
             before = text[name_start - 1:name_start]

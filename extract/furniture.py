@@ -185,6 +185,12 @@ def extract(text: str, *, title_hint: str | None = None) -> tuple[TextView, DocM
                 keep.insert(0, k)
     else:
         meta.title = _title_text(lines, head)
+    if not keep:
+        # a text of one or two lines (a single sentence, a PD line) is its own body, whatever
+        # cue words it holds: nothing around it is page furniture
+        written = [k for k, ln in enumerate(lines) if ln.text.strip()]
+        if 0 < len(written) <= 2 and any(len(lines[k].text) >= 8 for k in written):
+            keep = written
     keep_set = set(keep)
     body = TextView.join([TextView.identity(lines[k].text, lines[k].start) for k in keep], "\n") if keep else TextView("", (0,))
     fill_meta(text, lines, keep_set, first, meta)

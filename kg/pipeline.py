@@ -16,6 +16,7 @@ from typing import Iterable, Iterator
 from extract.analysis import Analysis
 from extract.components import build_pipeline
 from extract.document import DocMeta, Document
+from extract.ner import ner_name
 from extract.normalize import normalize
 from extract.read import ReadError, document_from_text, iter_documents, read_path
 from extract.segment import get_segmenter
@@ -36,9 +37,10 @@ class ExtractError:
 class Extractor:
     """A segmenter plus the component pipeline; build once, call per document."""
 
-    def __init__(self, segmenter: str = "pkuseg") -> None:
+    def __init__(self, segmenter: str = "pkuseg", ner: str | None = None) -> None:
         self.segmenter = get_segmenter(segmenter)
-        self.pipeline = build_pipeline()
+        self.ner = ner_name(ner)
+        self.pipeline = build_pipeline(ner=self.ner)
 
     def analyse(self, doc: Document) -> Analysis:
         view = normalize(doc.body)
@@ -93,25 +95,27 @@ def to_record(a: Analysis) -> Record:
 _default: Extractor | None = None
 
 
-def default_extractor(segmenter: str = "pkuseg") -> Extractor:
+def default_extractor(segmenter: str = "pkuseg", ner: str | None = None) -> Extractor:
+    """The process-wide Extractor; ``ner`` defaults to ``$ZHENGWU_KG_NER`` or ``lac``."""
     global _default
-    if _default is None or _default.segmenter.name != segmenter:
-        _default = Extractor(segmenter)
+    ner = ner_name(ner)
+    if _default is None or _default.segmenter.name != segmenter or _default.ner != ner:
+        _default = Extractor(segmenter, ner)
     return _default
 
 
-def extract_text(text: str, path: str = "<text>", *, segmenter: str = "pkuseg") -> Record:
+def extract_text(text: str, path: str = "<text>", *, segmenter: str = "pkuseg", ner: str | None = None) -> Record:
     """The record of one article given as text (furniture removed, metadata read as for files)."""
-    return default_extractor(segmenter).extract(document_from_text(text, path))
+    return default_extractor(segmenter, ner).extract(document_from_text(text, path))
 
 
-def extract_file(path: str, *, segmenter: str = "pkuseg") -> list[Record]:
+def extract_file(path: str, *, segmenter: str = "pkuseg", ner: str | None = None) -> list[Record]:
     """The records of one file (one per article; a .jsonl file holds many). Raises ReadError."""
-    ex = default_extractor(segmenter)
+    ex = default_extractor(segmenter, ner)
     return [ex.extract(doc) for doc in read_path(path)]
 
 
-def iter_records(paths: Iterable[str], *, segmenter: str = "pkuseg") -> Iterator[Record | ExtractError]:
+def iter_records(paths: Iterable[str], *, segmenter: str = "pkuseg", ner: str | None = None) -> Iterator[Record | ExtractError]:
     """Records of every article under ``paths``; a bad file yields an ExtractError and the rest go on."""
     ex: Extractor | None = None
     for item in iter_documents(paths):
@@ -119,7 +123,7 @@ def iter_records(paths: Iterable[str], *, segmenter: str = "pkuseg") -> Iterator
             yield ExtractError(item.path, item.reason)
             continue
         if ex is None:
-            ex = default_extractor(segmenter)
+            ex = default_extractor(segmenter, ner)
         try:
             yield ex.extract(item)
         except Exception as err:  # an extractor bug must not stop the batch

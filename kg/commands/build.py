@@ -27,7 +27,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--records", metavar="FILE",
                    help="build from a records file written by `kg extract -o FILE` instead of extracting PATHs")
     __import__("kg.scale").scale.add_arguments(p)  # --workers, --dask, --cache, --no-cache, --progress
+    add_ner_option(p)
     p.set_defaults(func=run)
+
+
+from kg.commands.extract import add_ner_option, apply_ner_option  # noqa: E402
 
 
 def _err(line: str) -> None:
@@ -36,6 +40,8 @@ def _err(line: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kg.build import build, build_from_records, summary
+
+    apply_ner_option(args)
     from kg.record import Record
 
     try:

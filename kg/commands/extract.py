@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from extract.model_store import ModelMissing
+from extract.ner import NER_CHOICES
 from extract.segment import SEGMENTERS
 from kg.io import atomic_writer, dump_jsonl_line
 from kg.pipeline import ExtractError, iter_records
@@ -22,10 +24,24 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="write the records to FILE (whole or not at all) instead of stdout")
     p.add_argument("--segmenter", choices=SEGMENTERS, default="pkuseg",
                    help="word segmenter: pkuseg (default; its model is for research use), jieba or char")
+    add_ner_option(p)
     p.set_defaults(func=run)
 
 
+def add_ner_option(p: argparse.ArgumentParser) -> None:
+    """``--ner lac|none``: the statistical NER component (also ``$ZHENGWU_KG_NER``; workers inherit it)."""
+    p.add_argument("--ner", choices=NER_CHOICES, default=None,
+                   help="statistical NER component: lac (default; Baidu LAC, Apache-2.0) or none")
+
+
+def apply_ner_option(args: argparse.Namespace) -> None:
+    """Set ``$ZHENGWU_KG_NER`` so that worker processes and the cache fingerprint see the choice."""
+    if getattr(args, "ner", None):
+        os.environ["ZHENGWU_KG_NER"] = args.ner
+
+
 def run(args: argparse.Namespace) -> int:
+    apply_ner_option(args)
     failed = 0
     count = 0
 

