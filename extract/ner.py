@@ -50,6 +50,21 @@ def lac_model():
     return LacModel(threads=1)
 
 
+def _glued(a: Analysis, e: int) -> bool:
+    """Does a place-kind word follow (哈日|根台嘎查): the model's place is the head of a longer name?"""
+    text = a.text
+    return bool(re.match(r"[\u4e00-\u9fff]{1,4}?(?:嘎查|苏木|村|镇|乡|街道|社区)", text[e:e + 7]))
+
+
+def LIST_OF_WORDS(text: str, s: int, e: int) -> bool:
+    """Is text[s:e] an item of a 、-list whose neighbour is a common word?"""
+    from extract.wordlist import is_common_word
+
+    before = text[max(0, s - 3):s - 1] if text[s - 1:s] == "、" else ""
+    after = text[e + 1:e + 3] if text[e:e + 1] == "、" else ""
+    return any(len(w) == 2 and is_common_word(w) for w in (before, after))
+
+
 class NerProposals:
     """Pipeline component ``ner``: the model's entity spans, stored for the rules to use."""
 
@@ -107,6 +122,13 @@ class NerMentions:
         if after.startswith(NOT_AFTER_ENTITY) or name.endswith(self.posts):
             return False  # 全国人大|代表, 市人大|会议中心, 省政协常委: part of a title or a venue
         tag = tag_of(name) or ""
+        if reports_officials and not (a.at_boundary(s) and a.at_boundary(e)):
+            return False  # a piece of a longer word
+        if typ == "Person" and reports_officials and LIST_OF_WORDS(text, s, e):
+            return False  # 文化、体育、康养等产业: an item of a list of words, not a name
+        if typ == "Place" and reports_officials and e < len(text) and not (
+                text[e] in PUNCT or a.at_boundary(e) and not _glued(a, e)):
+            return False
         if typ == "Person":
             if not HAN.match(name) or len(name) > 12 or name in place_names():
                 return False
