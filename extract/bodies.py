@@ -12,6 +12,7 @@ import re
 
 from extract.analysis import PUNCT, Analysis, Mention
 from extract.lexicons import Lexicons, longest_first
+from extract.ner import model_body_start
 from extract.spans import all_matches, trim_left, walk_left
 from extract.wordlist import is_common_word, is_function_word
 
@@ -161,6 +162,10 @@ class OrganizationFinder:
                 while name_start < start and a.taken(name_start, end):
                     name_start += 1  # an official's name may sit just left
                 name_start = trim_left(a, name_start, start)
+            checked = model_body_start(a, name_start, start, end)
+            if checked is None:
+                continue  # 举办, 部署: the model reads the suffix inside a verb
+            name_start = checked
             name = text[name_start:end]
             if a.taken(name_start, end) or not self.acceptable(name, suffix):
                 continue

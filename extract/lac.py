@@ -20,8 +20,8 @@ equal length, which is exact too, just less batched.
 
 Exactness: a text of at most ``max_len`` characters gets exactly the package's ``LAC().run(text)``
 words and tags. A longer text is run piece by piece, so it equals the package run on each piece;
-against the package run on the whole text, cutting at sentence ends changed about 0.2% of words
-(256-character pieces) on news text, because the GRU sees less context across the cut.
+against the package run on the whole text, cutting at sentence ends changed 0.16% of words with
+256-character pieces (0.03% with 512) on news text, because the GRU sees no context across a cut.
 """
 from __future__ import annotations
 
@@ -35,8 +35,10 @@ import numpy as np
 __all__ = ["LacModel", "viterbi_batch", "ENTITY_TAGS", "MAX_LEN", "BATCH_CHARS", "MAX_BATCH"]
 
 # Defaults chosen with bench/bench_lac.py (one core, one thread). The encoder's throughput per
-# character is flat in sequence length and peaks at roughly 8-32 rows per run; longer pieces only
-# add padding waste, shorter ones lose cross-sentence context.
+# character is flat in sequence length and ~1.6x higher with 4-32 rows per run than with one; more
+# than ~4096 cells per run or 64 rows gets slower again. One ~1,000-character article per call (as
+# extract/ner.py calls it) ran at ~37k chars/s with max_len 128 or 256, ~29k with 512 and ~26k
+# unsplit, since short pieces make more rows; 256 halves the words changed by cutting vs 128.
 MAX_LEN = 256
 """Texts longer than this many characters are cut into pieces of at most this length."""
 BATCH_CHARS = 4096
@@ -88,7 +90,7 @@ def _package_files():
 # a minimal protobuf editor: wire ``length`` into the GRU nodes' ``sequence_lens``
 
 
-def _read_varint(b: bytes, i: int) -> tuple[int, int]:
+def _read_varint(b: bytes | memoryview, i: int) -> tuple[int, int]:
     r = s = 0
     while True:
         x = b[i]
@@ -111,8 +113,10 @@ def _varint(n: int) -> bytes:
             return bytes(out)
 
 
-def _pb_fields(b: bytes) -> list[tuple[int, int, bytes]]:
-    """Split one protobuf message into (field number, wire type, raw value) without a schema."""
+def _pb_fields(b: bytes | memoryview) -> list[tuple[int, int, memoryview]]:
+    """Split one protobuf message into (field number, wire type, raw value) without a schema.
+    Values are memoryviews into ``b``: the 32 MB of weights are never copied while editing."""
+    b = memoryview(b)
     out = []
     i, n = 0, len(b)
     while i < n:
@@ -139,7 +143,7 @@ def _pb_fields(b: bytes) -> list[tuple[int, int, bytes]]:
     return out
 
 
-def _pb_bytes(fields: Iterable[tuple[int, int, bytes]]) -> bytes:
+def _pb_bytes(fields: Iterable[tuple[int, int, bytes | memoryview]]) -> bytes:
     parts = []
     for field, wt, v in fields:
         parts.append(_varint((field << 3) | wt))
@@ -173,10 +177,10 @@ def _with_sequence_lens(model: bytes) -> bytes | None:
         return None
 
 
-def _patch_graph(graph: bytes) -> bytes | None:
+def _patch_graph(graph: memoryview) -> bytes | None:
     fields = _pb_fields(graph)
     inputs = {
-        v2 for f, _, v in fields if f == 11 for f2, _, v2 in _pb_fields(v) if f2 == 1
+        bytes(v2) for f, _, v in fields if f == 11 for f2, _, v2 in _pb_fields(v) if f2 == 1
     }
     if b"length" not in inputs:
         return None
@@ -197,8 +201,8 @@ def _patch_graph(graph: bytes) -> bytes | None:
                 out.append((1, 2, cast))
                 inserted = True
             node = _pb_fields(v)
-            if any(nf == 4 and nv == b"GRU" for nf, _, nv in node):
-                ins = [nv for nf, _, nv in node if nf == 1]
+            if any(nf == 4 and bytes(nv) == b"GRU" for nf, _, nv in node):
+                ins = [bytes(nv) for nf, _, nv in node if nf == 1]
                 if len(ins) > 4 and ins[4]:
                     return None  # already has sequence_lens: not the graph we know
                 ins += [b""] * (5 - len(ins))
@@ -217,43 +221,45 @@ def viterbi_batch(emissions: np.ndarray, transitions: np.ndarray, lengths: np.nd
     """Best CRF tag path for every row of a padded batch, as (B, T) tag ids (padding: arbitrary).
 
     The same float32 sums and first-index tie-breaking as the package's per-sentence
-    ``_viterbi_decode``, so paths are identical. The forward pass keeps only max scores (an
-    elementwise maximum over the previous tag, the fastest reduction numpy has here) and stores
-    every step's table; back-pointers are recomputed along the chosen path only, one (B, K)
-    argmax per step, instead of an argmax over (B, K, K) at every step.
+    ``_viterbi_decode``, so paths are identical. The loop runs over time steps only, all rows at
+    once. Forward: per step one broadcast add and one elementwise maximum over the previous tag,
+    written in place over a time-major copy of the emissions, so every step's scores are kept.
+    Padded steps are scored like real ones (finite junk) and never read back: backtracking starts
+    each row at its own last step, and recomputes back-pointers only along the chosen paths, one
+    (B, K) argmax per step instead of an argmax over (B, K, K) at every step.
     """
     B, T, K = emissions.shape
-    lengths = np.asarray(lengths)
     if B == 0 or T == 0:
         return np.zeros((B, T), dtype=np.int64)
     dtype = np.result_type(emissions, transitions)
-    em = np.ascontiguousarray(emissions.transpose(1, 0, 2), dtype=dtype)  # (T, B, K)
+    scores = np.array(emissions.transpose(1, 0, 2), dtype=dtype, order="C")  # (T, B, K), a copy
     trans = transitions.astype(dtype, copy=False)
     trans_i = trans[:, None, :]  # (K_prev, 1, K)
-    hist = np.empty((T, B, K), dtype=dtype)
     buf = np.empty((K, B, K), dtype=dtype)
-    dp = em[0].copy()
-    hist[0] = dp
-    min_len = int(lengths.min())
+    rows = list(scores)  # rows[t]: (B, K) view
+    cols = list(scores.transpose(0, 2, 1)[:, :, :, None])  # cols[t]: (K, B, 1) view of the same
+    add, maximum = np.add, np.maximum.reduce
     for t in range(1, T):
-        np.add(dp.T[:, :, None], trans_i, out=buf)  # buf[i, b, j] = dp[b, i] + transitions[i, j]
-        new = np.maximum.reduce(buf, axis=0)
-        new += em[t]
-        if t >= min_len:  # some rows have ended: keep their final scores
-            new = np.where((t < lengths)[:, None], new, dp)
-        dp = new
-        hist[t] = dp
+        add(cols[t - 1], trans_i, out=buf)  # buf[i, b, j] = scores[t-1, b, i] + transitions[i, j]
+        add(maximum(buf, axis=0), rows[t], out=rows[t])
     trans_t = np.ascontiguousarray(trans.T)  # trans_t[j, i] = transitions[i, j]
-    path = np.empty((B, T), dtype=np.int64)
-    cur = dp.argmax(axis=1)
-    path[:, T - 1] = cur
-    for t in range(T - 1, 0, -1):
-        prev = (hist[t - 1] + trans_t[cur]).argmax(axis=1)
-        if t >= min_len:
-            prev = np.where(t < lengths, prev, cur)
-        cur = prev
-        path[:, t - 1] = cur
-    return path
+    last: dict[int, list[int]] = {}
+    for b, n in enumerate(np.asarray(lengths).tolist()):
+        last.setdefault(int(n) - 1, []).append(b)
+    path = np.empty((T, B), dtype=np.int64)
+    cur = np.zeros(B, dtype=np.int64)
+    for t in range(T - 1, -1, -1):
+        if t < T - 1:
+            cur = (rows[t] + trans_t[cur]).argmax(axis=1)
+        ending = last.get(t)
+        if ending is not None:  # rows whose last step is t start their path here
+            if len(ending) == B:
+                cur = rows[t].argmax(axis=1)
+            else:
+                idx = np.asarray(ending)
+                cur[idx] = rows[t][idx].argmax(axis=1)
+        path[t] = cur
+    return path.T
 
 
 # ---------------------------------------------------------------------------------------------

@@ -80,6 +80,69 @@ class NerProposals:
         return a
 
 
+# the model's part-of-speech tags of words that cannot open or end a name
+NOT_NOMINAL = frozenset({"v", "vd", "p", "c", "d", "u", "m", "q", "t", "TIME", "w", "f", "r", "a", "ad", "xc"})
+
+
+def _word_index(a: Analysis) -> dict[int, tuple[int, int, str]]:
+    """The model's word covering each character (built once per analysis)."""
+    index = a.__dict__.get("_ner_word_index")
+    if index is None:
+        index = {}
+        for w in getattr(a, "ner_words", ()):
+            for i in range(w[0], w[1]):
+                index[i] = w
+        a.__dict__["_ner_word_index"] = index
+    return index
+
+
+def model_word(a: Analysis, pos: int) -> tuple[int, int, str] | None:
+    """(start, end, tag) of the model's word holding the character at ``pos``, if the model ran."""
+    return _word_index(a).get(pos)
+
+
+def model_allows_name(a: Analysis, s: int, e: int) -> bool:
+    """Does the model's reading leave room for a name at ``[s, e)``?
+
+    Yes when it did not run, when it reads a person there, or when the span starts and ends at its
+    word boundaries and its first and last words are not verbs, adverbs, numbers or function words
+    (记者时说: 时 is no surname there; 学者丁东所言: the name ends before 所言).
+    """
+    if not getattr(a, "ner_words", None) or "·" in a.text[s:e]:
+        return True  # (the model splits ·-joined names at the dot)
+    if (s, e, "Person") in set(a.ner):
+        return True
+    first, last = model_word(a, s), model_word(a, e - 1)
+    if first is None or last is None or first[0] != s or last[1] != e:
+        return False
+    return first[2] not in NOT_NOMINAL and last[2] not in NOT_NOMINAL
+
+
+def model_body_start(a: Analysis, start: int, head_start: int, end: int) -> int | None:
+    """Where a body's name may start given the model's words, or None if its last word is a verb.
+
+    A name ending in a suffix that the model reads inside a verb (举办, 部署) is no body; a name
+    whose walk crossed a verb, a preposition or a number (据|美国联邦贸易委员会, 个人不得强令|银行)
+    starts after the last such word before its head.
+    """
+    if not getattr(a, "ner_words", None):
+        return start
+    last = model_word(a, end - 1)
+    if last is not None and last[2] in ("v", "vd", "d", "p", "u", "a", "ad", "f") and last[1] >= end and last[0] < end - 1:
+        return None
+    pos = start
+    i = start
+    while i < head_start:
+        w = model_word(a, i)
+        if w is None:
+            i += 1
+            continue
+        if w[2] in NOT_NOMINAL - {"c", "m", "f", "w"} and w[1] <= head_start:
+            pos = w[1]
+        i = max(w[1], i + 1)
+    return pos
+
+
 class NerMentions:
     """Pipeline component ``ner-mentions``: proposals that no rule claimed become mentions."""
 
@@ -119,7 +182,7 @@ class NerMentions:
         if any(c in PUNCT for c in name) or not HAN_ANY.search(name) or len(name) < 2:
             return False
         after = text[e:e + 4]
-        if after.startswith(NOT_AFTER_ENTITY) or name.endswith(self.posts):
+        if typ != "Person" and after.startswith(NOT_AFTER_ENTITY) or name.endswith(self.posts):
             return False  # 全国人大|代表, 市人大|会议中心, 省政协常委: part of a title or a venue
         tag = tag_of(name) or ""
         if reports_officials and not (a.at_boundary(s) and a.at_boundary(e)):
@@ -138,7 +201,7 @@ class NerMentions:
             if not surname:
                 # a transliterated name (克林顿, 阿卜杜拉·汗); in a report of officials an untitled
                 # name without a surname is far more often a place (严陵坞, 琼库什台)
-                return "·" in name or len(name) >= 3 and not reports_officials
+                return "·" in name or not reports_officials and not is_common_word(name)
             given = name[surname:]
             if len(given) >= 2 and (tag_of(given) or "nr")[:2] != "nr" and freq_of(given) >= 50:
                 return False  # 周|调度: a surname character before a word

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from extract.analysis import PUNCT, Analysis, Mention
 from extract.lexicons import Lexicons, longest_first
+from extract.ner import model_allows_name
 from extract.wordlist import freq_of, is_common_word, is_function_word, tag_of, verb_like
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -349,8 +350,8 @@ class PeopleFinder:
                             and not (len(given) >= 2 and freq_of(given) >= 1000 and not (tag_of(given) or "").startswith("nr"))):
                         # (党组织书记: 组织 is a word, not a given name)
                         best = s
-                if best is None or a.taken(best, q):
-                    continue
+                if best is None or a.taken(best, q) or not model_allows_name(a, best, q):
+                    continue  # 国家|主席: the model reads no name there
                 title = [] if post in ("同志",) else [post]
                 a.add(Mention(best, q, "Official", text[best:q], titles=title, role="name-post"))
                 a.add(Mention(q, start, "_Title", post, role="name-post"))
@@ -414,6 +415,8 @@ class PeopleFinder:
             return False
         if model_says:
             return True
+        if "·" not in name and not model_allows_name(a, s, e):
+            return False
         head = name[:2]
         if freq_of(head) >= 500 and not (tag_of(head) or "").startswith("nr"):
             return False
@@ -438,7 +441,7 @@ class PeopleFinder:
                     m = re.match(r"[\u4e00-\u9fff·]{2,12}", text[pos:])
                     if m and (pos + m.end() >= len(text) or text[pos + m.end()] in " \u3000）)\n"):
                         end = pos + m.end()
-                if end is not None and not a.taken(pos, end):
+                if end is not None and not a.taken(pos, end) and model_allows_name(a, pos, end):
                     a.add(Mention(pos, end, "Person", text[pos:end], role="byline", lead=i))
 
     def find_role_persons(self, a: Analysis) -> None:
@@ -452,7 +455,7 @@ class PeopleFinder:
                     head = text[s:s + 2]
                     if freq_of(head) >= 2000 and not (tag_of(head) or "").startswith("nr"):
                         continue  # 游客|权益的: a common word, not surname + given name
-                    if not a.taken(s, e) and not is_common_word(text[s:e]):
+                    if not a.taken(s, e) and not is_common_word(text[s:e]) and model_allows_name(a, s, e):
                         a.add(Mention(s, e, "Person", text[s:e], role="role", lead=i))
 
     def find_repeats(self, a: Analysis) -> None:
