@@ -137,7 +137,8 @@ def model_body_start(a: Analysis, start: int, head_start: int, end: int) -> int 
         if w is None:
             i += 1
             continue
-        if w[2] in NOT_NOMINAL - {"c", "m", "f", "w"} and w[1] <= head_start:
+        # (a one-character verb may be part of an abbreviation: 村|建|办)
+        if w[2] in NOT_NOMINAL - {"c", "m", "f", "w"} and w[1] <= head_start and (w[1] - w[0] >= 2 or w[2] not in ("v", "a")):
             pos = w[1]
         i = max(w[1], i + 1)
     return pos
