@@ -84,7 +84,8 @@ def classify(line: str) -> str:
         return FURNITURE  # headline   2024-11-18: a link list entry
     if n < 80 and parse_date(line) and line.count("。") == 0 and line.count("，") + line.count(",") <= 1:
         return META
-    prose_like = line[-1] in "。！？" and sentence_like >= 3
+    # a sentence of some length is prose even with a footer word in it (…先进承办单位。)
+    prose_like = line[-1] in "。！？" and (sentence_like >= 3 or n >= 24)
     if n < limit and not prose_like and _has_cue(line, c["share"] + c["nav"] + c["related"] + c["footer"]):
         return FURNITURE
     seps = len(_SEPARATORS.findall(line))

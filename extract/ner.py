@@ -81,7 +81,7 @@ class NerProposals:
 
 
 # the model's part-of-speech tags of words that cannot open or end a name
-NOT_NOMINAL = frozenset({"v", "vd", "p", "c", "d", "u", "m", "q", "t", "TIME", "w", "f", "r", "a", "ad", "xc"})
+NOT_NOMINAL = frozenset({"v", "vd", "vn", "p", "c", "d", "u", "m", "q", "t", "TIME", "w", "f", "r", "a", "ad", "xc"})
 
 
 def _word_index(a: Analysis) -> dict[int, tuple[int, int, str]]:
@@ -130,6 +130,10 @@ def model_body_start(a: Analysis, start: int, head_start: int, end: int) -> int 
     last = model_word(a, end - 1)
     if last is not None and last[2] in ("v", "vd", "d", "p", "u", "a", "ad", "f") and last[1] >= end and last[0] < end - 1:
         return None
+    if last is not None and last[2] == "ORG" and last[1] == end and start < last[0]:
+        between = {model_word(a, i)[2] for i in range(start, last[0]) if model_word(a, i)}
+        if between & {"v", "vd", "vn", "p", "PER", "d", "u", "m", "TIME", "t"}:
+            return last[0]  # 宗国英辞去|滨海新区人民政府: the model's body starts after the verb
     pos = start
     i = start
     while i < head_start:
@@ -138,7 +142,7 @@ def model_body_start(a: Analysis, start: int, head_start: int, end: int) -> int 
             i += 1
             continue
         # (a one-character verb may be part of an abbreviation: 村|建|办)
-        if w[2] in NOT_NOMINAL - {"c", "m", "f", "w"} and w[1] <= head_start and (w[1] - w[0] >= 2 or w[2] not in ("v", "a")):
+        if w[2] in NOT_NOMINAL - {"c", "m", "f", "w", "vn"} and w[1] <= head_start and (w[1] - w[0] >= 2 or w[2] not in ("v", "a")):
             pos = w[1]
         i = max(w[1], i + 1)
     return pos
