@@ -13,7 +13,7 @@ import re
 from extract.analysis import PUNCT, Analysis, Mention
 from extract.lexicons import Lexicons, longest_first
 from extract.ner import model_body_start
-from extract.spans import all_matches, trim_left, walk_left
+from extract.spans import MEETING_NAME_STOPS, all_matches, trim_left, walk_left
 from extract.wordlist import is_common_word, is_function_word
 
 ORDINAL_GAP = re.compile(r"[第0-9一二三四五六七八九十百零〇两次届年]+")
@@ -76,7 +76,8 @@ class MeetingFinder:
             if sitting and sitting.end() == end and not a.taken(sitting.start(), end):
                 a.add(Mention(sitting.start(), end, "Meeting", text[sitting.start():end], role="bare"))
                 continue  # 第一、二次全体会议: the session in context, not a meeting of its own
-            name_start = walk_left(a, start, max_len=30, allow_quotes=True)
+            name_start = walk_left(a, start, max_len=40, allow_quotes=True, stops=MEETING_NAME_STOPS,
+                                   stop_at_counts=False)
             name = text[name_start:end]
             before = text[name_start - 1:name_start]
             if before == "的" and name_start < start:

@@ -23,7 +23,7 @@ from extract.lexicons import Lexicons, longest_first
 COLLECTIVE_AFTER = ("各", "有关", "相关", "所属", "下属", "直属", "部分")  # 州政府各部门: the departments attend
 CLAUSE_PUNCT = set("，；：。！？\n")
 SPEECH_AT_MEETING = re.compile(r"(?:上|时|期间)(?:发表)?的(?:重要)?(?:讲话|致辞|发言|重要指示)")
-NON_MEETING_OBJECTS = ("调研", "考察", "活动", "检查", "视察", "慰问", "走访", "督导", "仪式", "培训", "劳动", "义务")
+NON_MEETING_OBJECTS = ("调研", "考察", "活动", "检查", "视察", "慰问", "走访", "督导", "培训", "劳动", "义务")
 
 
 @dataclass

@@ -24,6 +24,15 @@ STOP_WORDS = frozenset("""
 受 委托 分别 先后 一行 同志 主要 负责 负责同志 负责人 领导 前往 赴 赶赴 看望 慰问 会见 调研 察看 检查 督导
 """.split())
 
+# what ends a meeting's name when walking left: the verbs that hold or attend it, prepositions and
+# particles; not the verbs inside names (全面深化改革委员会, 推动…发展座谈会, 学习贯彻…研讨班)
+MEETING_NAME_STOPS = frozenset("""
+召开 举行 主持 主持召开 组织召开 出席 参加 列席 收听 收看 收听收看 传达 传达学习 开好 开成 办好 筹办 承办
+听取 审议 通过 表决 参会 与会 会上 会后 随后 当天 同时 其中 包括 以及 要 需 应 必须 务必
+在 于 从 向 对 把 将 让 以 为 由 经 是 的 了 着 和 与 及 或 并 等 也 还 就 受 委托 分别 先后 同志 一行
+贯彻 落实 贯彻落实 抓好 做好 开展 研究 要求 强调 指出 督促 部署 安排 领会 学好 用好 宣传 分工
+祝贺 预祝 庆贺 感谢 欢迎 离不开 任命 辞去 免去 选举 当选 总结 宣布 主持人 有关 相关 各 作 作了 围绕 结合
+""".split())
 _STOP_RE = re.compile("|".join(map(re.escape, sorted(STOP_WORDS, key=len, reverse=True))))
 SINGLE_OK = set("省市县区州盟旗乡镇村") | NUMERAL_CHARS
 COUNT_TOKEN = re.compile(r"[0-9０-９]+[年名个位人项家]|^[0-9０-９]{3,}$")
@@ -38,8 +47,13 @@ def token_start(a: Analysis, end: int, floor: int = 0) -> int:
 
 
 def walk_left(a: Analysis, head_start: int, *, max_len: int = 24, extra_stops: frozenset[str] = frozenset(),
-              allow_and: int = 20, allow_quotes: bool = False) -> int:
-    """The start of a name whose last word begins at ``head_start``."""
+              allow_and: int = 20, allow_quotes: bool = False, stops: frozenset[str] = STOP_WORDS,
+              stop_at_counts: bool = True) -> int:
+    """The start of a name whose last word begins at ``head_start``.
+
+    ``stops`` are the words that end the walk (meetings use the shorter ``MEETING_NAME_STOPS``:
+    their names hold verbs, 全面推动长江经济带发展座谈会); ``stop_at_counts`` ends it at a count
+    (165名, 2024年), which bodies' names never hold but meetings' may (庆祝…成立100周年大会)."""
     text = a.text
     pos = head_start
     limit = max(0, head_start - max_len)
@@ -66,12 +80,12 @@ def walk_left(a: Analysis, head_start: int, *, max_len: int = 24, extra_stops: f
             break
         start = token_start(a, pos, limit)
         token = text[start:pos]
-        if a.taken(start, pos, ("Official", "Person")) or COUNT_TOKEN.search(token):
+        if a.taken(start, pos, ("Official", "Person")) or stop_at_counts and COUNT_TOKEN.search(token):
             break  # 任命张勇为…政府, 总结2024年县政协, 165名政协委员: a name or a count ends the walk
         if len(token) >= 2 and token[0] in "和及与" and token[1] in SINGLE_OK and start > limit:
             pos = start + 1  # 旧县镇|和县|住建局: the segmenter glued 和 to 县
             break
-        if token in STOP_WORDS or token in extra_stops:
+        if token in stops or token in extra_stops:
             # 和/与/及 inside a name (市自然资源和规划局) unless what follows starts a new name
             if allow_and and token in ("和", "与") and text[pos:pos + 1] not in SINGLE_OK and 0 < head_start - pos <= allow_and:
                 pos = start
