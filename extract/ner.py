@@ -74,7 +74,16 @@ class NerProposals:
         self.model = lac_model()
 
     def __call__(self, a: Analysis) -> Analysis:
-        words = self.model.analyse([a.text])[0]
+        text = a.text
+        words = []
+        for s, e, t in self.model.analyse([text])[0]:
+            # the model may glue a line break or a space to the next word (\n韦明远): trim it
+            while s < e and text[s].isspace():
+                s += 1
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            if s < e:
+                words.append((s, e, t))
         a.ner = [(s, e, TYPE_OF[t]) for s, e, t in words if t in TYPE_OF]
         a.ner_words = words
         return a
@@ -116,6 +125,16 @@ def model_allows_name(a: Analysis, s: int, e: int) -> bool:
     if first is None or last is None or first[0] != s or last[1] != e:
         return False
     return first[2] not in NOT_NOMINAL and last[2] not in NOT_NOMINAL
+
+
+def model_ends_word(a: Analysis, e: int) -> bool:
+    """Does a model word end at ``e`` (or did the model not run)? A weaker check than
+    ``model_allows_name``, for names the rules found in a list before a cue (the model may split an
+    uncommon name, 苗|立新, but a name never ends inside one of its words)."""
+    if not getattr(a, "ner_words", None):
+        return True
+    last = model_word(a, e - 1)
+    return last is None or last[1] == e
 
 
 def model_body_start(a: Analysis, start: int, head_start: int, end: int) -> int | None:

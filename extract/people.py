@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from extract.analysis import PUNCT, Analysis, Mention
 from extract.lexicons import Lexicons, longest_first
-from extract.ner import model_allows_name
+from extract.ner import model_allows_name, model_ends_word
 from extract.wordlist import freq_of, is_common_word, is_function_word, tag_of, verb_like
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -415,7 +415,7 @@ class PeopleFinder:
             return False
         if model_says:
             return True
-        if "·" not in name and not model_allows_name(a, s, e):
+        if not model_ends_word(a, e):
             return False
         head = name[:2]
         if freq_of(head) >= 500 and not (tag_of(head) or "").startswith("nr"):
