@@ -27,6 +27,10 @@ LONE_FUNCTION_CHARS = set("会要在副前后上下中内外等将把被让向�
 LIST_SEPARATORS = ("、", "以及", "和", "及", "与")
 LIST_ENDERS = ("等", "出席", "参加", "列席", "分别", "先后", "陪同", "一同", "同志", "在", "也")
 SPLIT_OFF = set("等和及与在为说就对向将把被到也还又已并则率同")
+BYLINE_NEXT = re.compile(r"[ \u3000]+|[ \u3000]*[、，,][ \u3000]*")
+BYLINE_AFTER = set(" \u3000、，,）)")
+# a parenthesised signature of one to three names that closes a paragraph
+SIGNATURE = re.compile(r"[（(]((?:[\u4e00-\u9fff·]{2,8}[ \u3000、]?){1,3})[）)][ \u3000]*(?=\n|$)")
 LIST_CLAUSE_PUNCT = set("，。；：！？\n")
 MAX_LIST_CLAUSE = 400
 # what may stand between an untitled name list and its cue verb
@@ -443,6 +447,33 @@ class PeopleFinder:
                         end = pos + m.end()
                 if end is not None and not a.taken(pos, end) and model_allows_name(a, pos, end):
                     a.add(Mention(pos, end, "Person", text[pos:end], role="byline", lead=i))
+                    self.byline_more(a, end, i)
+        self.find_signatures(a)
+
+    def byline_more(self, a: Analysis, end: int, lead: int) -> None:
+        """记者 邓玉婷 郑伟 何子沐, 记者高原雪、赵建: more names after a byline's first one."""
+        text = a.text
+        while True:
+            m = BYLINE_NEXT.match(text, end)
+            if not m:
+                return
+            pos = m.end()
+            if text.startswith(tuple(self.rules.byline_roles + self.rules.person_roles), pos):
+                return  # 记者 牛嘉禾 通讯员 把文斌: the next role's own name follows
+            nxt = self.name_at(a, pos, strict=False)
+            if nxt is None or a.taken(pos, nxt) or not text[nxt:nxt + 1] in BYLINE_AFTER and not text.startswith(("报道", "摄"), nxt):
+                return
+            a.add(Mention(pos, nxt, "Person", text[pos:nxt], role="byline", lead=lead))
+            end = nxt
+
+    def find_signatures(self, a: Analysis) -> None:
+        """（张明提 弓芳芳）, (张云梅) closing a paragraph: the reporters who signed the story."""
+        text = a.text
+        for m in SIGNATURE.finditer(text):
+            for n in re.finditer(r"[\u4e00-\u9fff·]{2,8}", m.group(1)):
+                s, e = m.start(1) + n.start(), m.start(1) + n.end()
+                if self.name_at(a, s, strict=False) == e and not a.taken(s, e) and not is_common_word(text[s:e]):
+                    a.add(Mention(s, e, "Person", text[s:e], role="byline"))
 
     def find_role_persons(self, a: Analysis) -> None:
         """教授郁文澜, 种粮大户孟庆丰, 董事长贺立: a non-official role right before a name."""
