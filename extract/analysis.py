@@ -95,6 +95,17 @@ class Analysis:
         self.mentions.append(mention)
         return mention
 
+    def remove(self, mention: Mention) -> None:
+        """Take a mention back (a longer name found later contains it)."""
+        starts = self.__dict__.setdefault("_starts", [])
+        by_start = self.__dict__.setdefault("_by_start", [])
+        for i, m in enumerate(by_start):
+            if m is mention:
+                del by_start[i]
+                del starts[i]
+                break
+        self.mentions = [m for m in self.mentions if m is not mention]
+
     def mentions_between(self, start: int, end: int) -> list[Mention]:
         """Entity mentions starting in ``[start, end)``, in text order."""
         starts = self.__dict__.setdefault("_starts", [])

@@ -16,6 +16,13 @@ NAME_ENDERS = ("的", "为", "和", "与", "及", "中", "上", "等", "落", "�
 QUOTED = re.compile(r"“([^“”\n]{2,40})”|《([^《》\n]{2,80})》")
 
 
+# the rules and plans a meeting adopts: 选举办法(草案), 实施方案, 湿地保护条例, 议事规则（草案）
+DOCUMENT = re.compile(r"(?P<kind>办法|条例|实施方案|工作方案|行动方案|方案|规定|细则|规则)"
+                      r"(?:[（(](?:草案|讨论稿|征求意见稿|试行|修订草案)[）)])?")
+DOCUMENT_VERBS = ("通过", "通过了", "审议", "审议了", "表决", "讨论", "印发", "出台", "制定", "修订", "修改",
+                  "学习", "审议通过", "表决通过", "讨论通过", "作说明", "就", "《")
+
+
 class PolicyFinder:
     """Pipeline component: Policy mentions."""
 
@@ -84,8 +91,32 @@ class PolicyFinder:
             if not a.taken(start, m.end()) and len(name) >= 3:
                 a.add(Mention(start, m.end(), "Policy", name, role="suffix"))
         self.find_suffix_names(a)
+        self.find_documents(a)
         self.find_repeats(a)
         return a
+
+    def find_documents(self, a: Analysis) -> None:
+        """通过大会选举办法(草案), 审议…关于…人选表决办法（草案）, 表决通过…湿地保护条例: the rules and
+        plans a meeting adopts, named without quotes after the verb that adopts them. Their names may
+        hold a meeting's or a body's name (…第五次会议选举办法), which then is part of the document's."""
+        from extract.spans import MEETING_NAME_STOPS
+
+        text = a.text
+        for m in DOCUMENT.finditer(text):
+            end = m.end()
+            start = walk_left(a, m.start("kind"), max_len=60, allow_and=0,
+                              stops=MEETING_NAME_STOPS - {"选举", "当选", "总结"}, stop_at_counts=False)
+            before = text[max(0, start - 4):start]
+            if not before.endswith(DOCUMENT_VERBS) or end - start < 6:
+                continue
+            if m.group("kind") in ("方案", "规定") and end == m.end("kind"):
+                continue  # a plan is a document when adopted as a draft (…方案（草案）), not any plan
+            inner = [x for x in a.mentions if x.start < end and start < x.end]
+            if any(x.start < start or x.end > end or x.type in ("Official", "Person", "Policy") for x in inner):
+                continue
+            for x in inner:
+                a.remove(x)
+            a.add(Mention(start, end, "Policy", text[start:end], role="document"))
 
     def find_suffix_names(self, a: Analysis) -> None:
         """深入实施旅游强市战略, 扎实开展村庄清洁行动: a long name ending in a policy word, after a verb."""
