@@ -26,7 +26,7 @@ NOT_AFTER_POST = set("会台团处室")
 LONE_FUNCTION_CHARS = set("会要在副前后上下中内外等将把被让向对由为是有了的也还又都就和及与或并从到")
 LIST_SEPARATORS = ("、", "以及", "和", "及", "与")
 LIST_ENDERS = ("等", "出席", "参加", "列席", "分别", "先后", "陪同", "一同", "同志", "在", "也")
-SPLIT_OFF = set("等和及与在为说就对向将把被到也还又已并则率同")
+SPLIT_OFF = set("等和及与在为说就对向将把被到也还又已并则率同作")
 BYLINE_NEXT = re.compile(r"[ \u3000]+|[ \u3000]*[、，,][ \u3000]*")
 BYLINE_AFTER = set(" \u3000、，,）)")
 # a parenthesised signature of one to three names that closes a paragraph

@@ -115,6 +115,8 @@ class RelationFinder:
                 continue
             if text[st] == "作" and not (a.at_boundary(st) and (a.at_boundary(st + 1) or text.startswith(("作了", "作出"), st))):
                 continue  # 工作|会议上的讲话: the 作 of 工作 opens no report
+            if re.match(r"作(?:了|出)?的", text[st:st + 3]) or any(c in m.group() for c in "、在"):
+                continue  # 作出的重要指示、在…上的讲话: a relayed instruction, not someone reporting here
             extra.append(Cue(st, en, "address", m.group()))
         if not extra:
             return cues
@@ -202,10 +204,10 @@ class RelationFinder:
                     subjects = [m for m in ments if m.type == "Organization" and m.end <= cue.start
                                 and m.start > clause and not self._blocked(a, m, cue, cues)]
                     if mt is not None and mt.role == "bare" and mt.entity is None:
-                        if current is not None and SITTING.fullmatch(mt.name):
+                        if current is not None and SITTING.fullmatch(mt.name) and not subjects:
                             mt.entity = current  # 举行第一次全体会议: a sitting of the session in context
                             a.entities[current].mentions.append(mt)
-                        elif subjects:
+                        elif subjects:  # 张家口代表团…举行全体会议: that body's own meeting
                             short = subjects[-1].name
                             current = self.new_meeting(a, short + mt.name, mt)
                         elif current is None:
