@@ -22,6 +22,8 @@ from extract.lexicons import Lexicons, longest_first
 
 COLLECTIVE_AFTER = ("各", "有关", "相关", "所属", "下属", "直属", "部分")  # 州政府各部门: the departments attend
 CLAUSE_PUNCT = set("，；：。！？\n")
+# 听取(了)…X(所作的|关于…的)报告/汇报/说明/述职: the officials named inside reported to the meeting
+HEARD = re.compile(r"听取(?:了)?[^。；]{1,80}?(?:报告|汇报|说明|述职|发言|通报)")
 SPEECH_AT_MEETING = re.compile(r"(?:上|时|期间)(?:发表)?的(?:重要)?(?:讲话|致辞|发言|重要指示)")
 NON_MEETING_OBJECTS = ("调研", "考察", "活动", "检查", "视察", "慰问", "走访", "督导", "培训", "劳动", "义务")
 
@@ -115,7 +117,7 @@ class RelationFinder:
                 continue
             if text[st] == "作" and not (a.at_boundary(st) and (a.at_boundary(st + 1) or text.startswith(("作了", "作出"), st))):
                 continue  # 工作|会议上的讲话: the 作 of 工作 opens no report
-            if re.match(r"作(?:了|出)?的", text[st:st + 3]) or any(c in m.group() for c in "、在"):
+            if re.match(r"作(?:了|出)?的", text[st:st + 3]) or re.search(r"、在|在[^，。；]*[上时]", m.group()):
                 continue  # 作出的重要指示、在…上的讲话: a relayed instruction, not someone reporting here
             extra.append(Cue(st, en, "address", m.group()))
         if not extra:
@@ -164,6 +166,7 @@ class RelationFinder:
             rels.setdefault((kind, src, tgt), ev)
 
         chair_speeches: list[tuple[int, int, tuple[int, int]]] = []  # (official, meeting in context, evidence)
+        heard: list[tuple[int, int, tuple[int, int]]] = []  # officials whose reports the meeting heard
         current: int | None = None  # meeting entity in context
         closed = False  # 会后…: the meeting in context ended and no new one was named yet
         last_official: int | None = None
@@ -231,6 +234,12 @@ class RelationFinder:
                                 a.mentions.append(mt)
                             current = self.new_meeting(a, full + verb + "会议", mt)
                             relate("convened", org.entity, current, ev)
+                # 听取了市委常委、统战部部长胡荃关于人事变动情况的说明: the official heard addressed it
+                if current is not None:
+                    for hm in HEARD.finditer(sent):
+                        for m in a.mentions_between(ss + hm.start(), ss + hm.end()):
+                            if m.type == "Official" and m.entity is not None:
+                                heard.append((m.entity, current, ev))
                 # 2. predicate blocks
                 prev_subjects: list[Mention] = []
                 block_start = ss
@@ -293,6 +302,8 @@ class RelationFinder:
             if ("presided", official, meeting) in rels:
                 relate("addressed", official, meeting, ev)
         self._reported_speeches(a, relate)
+        for official, meeting, ev in heard:
+            relate("addressed", official, meeting, ev)
         rels = self._merge_same_meetings(a, rels)
         rels = self._merge_headline_meetings(a, rels)
         for (kind, src, tgt), ev in rels.items():
