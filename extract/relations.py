@@ -322,10 +322,15 @@ class RelationFinder:
             title = next((t for t in a.mentions if t.type == "_Title" and t.end == pos), None)
             if title is not None:
                 pos = title.start
-            speaker = next((p for p in a.mentions_between(max(0, pos - 12), pos)
-                            if p.type == "Official" and p.end == pos and p.entity is not None), None)
+            speaker = next((p for p in a.mentions if p.type == "Official" and p.end == pos and p.entity is not None), None)
             if speaker is None:
-                speaker = next((p for p in a.mentions if p.type == "Official" and p.end == pos and p.entity is not None), None)
+                # 习近平总书记视察江苏重要指示和在…座谈会上的重要讲话: the speaker named earlier in
+                # the sentence, with no other official between
+                ss, _ = a.sentence_of(m.start)
+                before = [p for p in a.mentions_between(ss, m.start) if p.type in ("Official", "Person")]
+                if before and before[-1].type == "Official" and before[-1].entity is not None \
+                        and text[before[-1].end:m.start].count("在") <= 2:
+                    speaker = before[-1]
             if speaker is not None:
                 relate("addressed", speaker.entity, m.entity, a.sentence_of(m.start))
 
