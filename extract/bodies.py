@@ -31,6 +31,7 @@ NUMBERED_PARTY_MEETING = re.compile(
     "|党的" + _N + "大"
     "|(?:[省市县区州旗]|全国)?第" + _N + "次(?:党代会|党员代表大会)"
     "|[省市县区州旗盟]委" + _N + "届" + _N + "次全(?:委|体)?(?:[（(]扩大[）)])?(?:会议|全会|会)?")
+INSIDE_LONGER_NAME = re.compile(r"精神[^，。；、“”]{0,24}?(?:开班式|报告会|研讨班|宣讲团|座谈会|学习会|会议)")
 # one sitting of a session (第三次全体会议, 第一、二次全体会议, 闭幕大会) refers to the session in context
 SITTING = re.compile("第" + _N + "(?:、" + _N + ")*次全体会议|(?:开幕|闭幕)(?:大会|会)|全体会议")
 SITTING_AT_END = re.compile("(?<![\u4e00-\u9fff])(?:" + SITTING.pattern + ")$|(?<=[，。；、\n在了持])(?:" + SITTING.pattern + ")$")
@@ -109,6 +110,8 @@ class MeetingFinder:
             a.add(Mention(start, m.end(), "Meeting", text[start:m.end()], role="named"))
         for m in NUMBERED_PARTY_MEETING.finditer(text):
             end = m.end()
+            if INSIDE_LONGER_NAME.match(text, end):
+                continue  # …党的二十届三中全会精神专题研讨班开班式: part of a longer meeting's name
             if text.startswith("精神", end) or not a.at_boundary(end) and text[end:end + 1] not in PUNCT:
                 if not text.startswith("精神", end):
                     continue

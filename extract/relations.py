@@ -24,7 +24,7 @@ COLLECTIVE_AFTER = ("各", "有关", "相关", "所属", "下属", "直属", "�
 CLAUSE_PUNCT = set("，；：。！？\n")
 # 听取(了)…X(所作的|关于…的)报告/汇报/说明/述职: the officials named inside reported to the meeting
 HEARD = re.compile(r"听取(?:了)?[^。；]{1,80}?(?:报告|汇报|说明|述职|发言|通报)")
-SPEECH_AT_MEETING = re.compile(r"(?:上|时|期间)(?:发表)?的(?:重要)?(?:讲话|致辞|发言|重要指示)")
+SPEECH_AT_MEETING = re.compile(r"(?:上|时|期间)(?:、在[^。；]{0,60}?(?:上|时|期间)){0,6}(?:发表)?的(?:重要)?(?:讲话|致辞|发言|重要指示)")
 NON_MEETING_OBJECTS = ("调研", "考察", "活动", "检查", "视察", "慰问", "走访", "督导", "培训", "劳动", "义务")
 
 
@@ -84,9 +84,9 @@ class RelationFinder:
                 continue
             if word in ("部署", "讲话", "安排") and any(text.endswith(w, 0, st) for w in self.address_not_after):
                 continue  # 安排部署, 重要讲话: nouns, not someone speaking
-            if kind == "address" and word == "讲话" and (text.startswith("精神", en) or text[st - 1:st] == "的"
-                                                       or text[st - 2:st] == "重要"):
-                continue
+            if kind == "address" and word == "讲话" and (text.startswith("精神", en) or text[st - 1:st] in ("的", "、")
+                                                       or text[st - 2:st] == "重要" or text.startswith(("和文件", "等"), en)):
+                continue  # 会议、讲话和文件精神: the noun, not someone speaking
             if kind == "speech":
                 if text[st - 1:st] in ("的", "等", "按", "照"):
                     continue
@@ -329,10 +329,19 @@ class RelationFinder:
                 ss, _ = a.sentence_of(m.start)
                 before = [p for p in a.mentions_between(ss, m.start) if p.type in ("Official", "Person")]
                 if before and before[-1].type == "Official" and before[-1].entity is not None \
-                        and text[before[-1].end:m.start].count("在") <= 2:
+                        and text[before[-1].end:m.start].count("在") <= 6:
                     speaker = before[-1]
             if speaker is not None:
                 relate("addressed", speaker.entity, m.entity, a.sentence_of(m.start))
+                # 传达学习沈晓明、毛伟明在…会议上的讲话: every name of the list spoke
+                prev = speaker
+                while True:
+                    earlier = [p for p in a.mentions_between(max(0, prev.start - 12), prev.start)
+                               if p.type == "Official" and p.entity is not None and text[p.end:prev.start] in ("、", "和")]
+                    if not earlier:
+                        break
+                    prev = earlier[-1]
+                    relate("addressed", prev.entity, m.entity, a.sentence_of(m.start))
 
     def _merge_same_meetings(self, a: Analysis, rels: dict) -> dict:
         """Meetings built while reading (专题会议, 党委会议) that name one already known."""
