@@ -28,6 +28,11 @@ HAN = re.compile(r"^[\u4e00-\u9fff·]+$")
 HAN_ANY = re.compile(r"[\u4e00-\u9fff]")
 # what follows a body's name when the name is part of a title, a role or a venue
 NOT_AFTER_ENTITY = ("代表", "委员", "常委", "会议中心", "会议室", "礼堂", "宾馆", "大厦", "书记", "主任", "主席")
+# one-character short names of countries, regions and provinces, as news abbreviates them in pairs
+ABBREVIATED = set("中美日俄韩朝英法德意印巴越泰澳加欧亚非港台京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤桂琼川黔滇藏陕甘青蒙以葡墨埃伊叙黄淮江")
+SINGLE_ABBREVIATION = re.compile(r"(?<=[驻访来赴抵对在离返旅])([华京美日俄韩英法德港澳台沪])(?=[期使大投关召举会时后前的，。、；：！？]|$)")
+COUNTERS = set("个所家名位只批支座项户条些几")
+NON_NAME_TAGS = frozenset({"v", "vn", "vd", "a", "ad", "an", "d", "j", "c", "p", "u", "m", "q", "f", "r"})
 PLACE_CLASS_TAILS = ("地区", "园区", "开发区", "经开区", "之乡", "县", "镇", "村", "乡", "街", "苏木", "嘎查",
                      "州", "区", "市", "省", "林", "城")
 PLACE_CLASS_WORDS = {"城中", "新农", "自治", "边境", "宜居", "准城", "工业", "城乡", "乡镇", "镇街"}
@@ -160,8 +165,11 @@ def model_body_start(a: Analysis, start: int, head_start: int, end: int) -> int 
         if w is None:
             i += 1
             continue
-        # (a one-character verb may be part of an abbreviation: 村|建|办)
-        if w[2] in NOT_NOMINAL - {"c", "m", "f", "w", "vn"} and w[1] <= head_start and (w[1] - w[0] >= 2 or w[2] not in ("v", "a")):
+        # (a one-character verb may be part of an abbreviation: 村|建|办; a count is no part of a
+        # name: 一所|中学, 6个|医疗中心, but an ordinal is: 第一|人民医院)
+        if w[1] <= head_start and (
+                w[2] in NOT_NOMINAL - {"c", "m", "f", "w", "vn"} and (w[1] - w[0] >= 2 or w[2] not in ("v", "a"))
+                or w[2] in ("m", "q") and a.text[w[1] - 1] in COUNTERS):
             pos = w[1]
         i = max(w[1], i + 1)
     return pos
@@ -187,6 +195,7 @@ class NerMentions:
         # in a report that names officials, a person named without any cue is one of them
         # (钱三雄、胡菁菁、杨建新等市委理论学习中心组成员出席; 李克强总理 in a relayed speech)
         reports_officials = any(m.type == "Official" for m in a.mentions)
+        self.add_abbreviations(a)
         for s, e, typ in getattr(a, "ner", []):
             name = text[s:e]
             if a.taken(s, e) or not self.acceptable(a, s, e, typ, reports_officials):
@@ -195,6 +204,26 @@ class NerMentions:
                 typ = "Official"
             a.add(Mention(s, e, typ, name, role="ner"))
         return a
+
+    def add_abbreviations(self, a: Analysis) -> None:
+        """One-character short names of countries and provinces: 中美关系 (中, 美), 日俄首脑, 访华, 在京召开.
+
+        News writes pairs of them as one word, which the model reads as one place (中美); each
+        character names its own. After 驻/访/来/赴/对/在 a single one is a place when a word boundary
+        follows (驻华大使, 在京召开, not 在京剧)."""
+        from extract.places import place_names
+
+        text = a.text
+        for s, e, typ in list(getattr(a, "ner", [])):
+            piece = text[s:e]
+            if typ == "Place" and 2 <= len(piece) <= 3 and all(c in ABBREVIATED for c in piece) \
+                    and piece not in place_names() and not a.taken(s, e):
+                for i in range(s, e):
+                    a.add(Mention(i, i + 1, "Place", text[i], role="abbreviation"))
+        for m in SINGLE_ABBREVIATION.finditer(text):
+            i = m.start(1)
+            if not a.taken(i, i + 1):
+                a.add(Mention(i, i + 1, "Place", text[i], role="abbreviation"))
 
     def acceptable(self, a: Analysis, s: int, e: int, typ: str, reports_officials: bool = False) -> bool:
         """Checks that keep the rules' conventions on the model's spans."""
@@ -219,8 +248,8 @@ class NerMentions:
         if typ == "Person":
             if not HAN.match(name) or len(name) > 12 or name in place_names():
                 return False
-            if tag and not tag.startswith("nr") and freq_of(name) >= 5:
-                return False  # 扶志, 严管, 西行: words, not names
+            if tag in NON_NAME_TAGS and freq_of(name) >= 5:
+                return False  # 严管, 西行: words, not names (jieba's tags of famous names vary: 周恩来 t)
             surname = 2 if name[:2] in self.surnames else (1 if name[0] in self.surnames else 0)
             if not surname:
                 # a transliterated name (克林顿, 阿卜杜拉·汗); in a report of officials an untitled
@@ -232,15 +261,20 @@ class NerMentions:
             # a name ends where names end: punctuation, a cue word or a verb (严陵坞|沿江 is no name)
             return not reports_officials or self.people.follower_at(text, e, a)
         if typ == "Place":
-            if name in place_names() or tag.startswith("ns") and freq_of(name) >= 20:
+            if name in place_names() or tag.startswith(("ns", "nr")) and freq_of(name) >= 20:
                 return True
             bare = name
             while bare and bare.endswith(PLACE_CLASS_TAILS):
                 bare = bare[: -next(len(t) for t in PLACE_CLASS_TAILS if bare.endswith(t))]
-            if len(bare) < 2 or bare in PLACE_CLASS_WORDS or (tag_of(bare) or "ns")[:2] not in ("ns", "nr"):
+            if len(bare) < 2 or bare in PLACE_CLASS_WORDS:
                 return False  # 苏木镇, 嘎查村, 镇街, 城乡: kinds of places, not places
-            return not (tag and freq_of(name) >= 5)
-        # Organization: a body's name ends like one (局, 委, 社, 队, 大学…), and is no common word
+            if not reports_officials:
+                return True
+            return (tag_of(bare) or "ns")[:2] in ("ns", "nr") and not (tag and freq_of(name) >= 5)
+        # Organization: a body's name ends like one (局, 委, 社, 队, 大学…), and is no common word;
+        # outside official reports the model's short names (欧盟, 北大, 微软) are trusted
         if tag and not tag.startswith("nt") and is_common_word(name):
             return False
+        if not reports_officials:
+            return True
         return (len(name) >= 3 or tag.startswith("nt")) and name[-1] in ORG_END_CHARS
