@@ -132,6 +132,14 @@ def model_allows_name(a: Analysis, s: int, e: int) -> bool:
     return first[2] not in NOT_NOMINAL and last[2] not in NOT_NOMINAL
 
 
+def model_person_at(a: Analysis, pos: int) -> int | None:
+    """End of a person's name of 2–4 characters the model reads starting at ``pos``, if any."""
+    for s, e, t in getattr(a, "ner", ()):
+        if s == pos and t == "Person" and 2 <= e - s <= 4 and HAN.match(a.text[s:e]):
+            return e
+    return None
+
+
 def model_ends_word(a: Analysis, e: int) -> bool:
     """Does a model word end at ``e`` (or did the model not run)? A weaker check than
     ``model_allows_name``, for names the rules found in a list before a cue (the model may split an
@@ -258,8 +266,12 @@ class NerMentions:
             given = name[surname:]
             if len(given) >= 2 and (tag_of(given) or "nr")[:2] != "nr" and freq_of(given) >= 50:
                 return False  # 周|调度: a surname character before a word
-            # a name ends where names end: punctuation, a cue word or a verb (严陵坞|沿江 is no name)
-            return not reports_officials or self.people.follower_at(text, e, a)
+            # a name ends where names end: punctuation, a cue word, a verb, an adverb or a date, by
+            # the rules or by the model's next word (严陵坞|沿江 is no name; 李岚清|今天 is)
+            if not reports_officials or self.people.follower_at(text, e, a):
+                return True
+            nxt = model_word(a, e)
+            return nxt is not None and nxt[2] in ("v", "vd", "p", "d", "t", "TIME", "m", "c", "u", "w", "ad", "f")
         if typ == "Place":
             if name in place_names() or tag.startswith(("ns", "nr")) and freq_of(name) >= 20:
                 return True

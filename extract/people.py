@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from extract.analysis import PUNCT, Analysis, Mention
 from extract.lexicons import Lexicons, longest_first
-from extract.ner import model_allows_name, model_ends_word
+from extract.ner import model_allows_name, model_ends_word, model_person_at
 from extract.wordlist import freq_of, is_common_word, is_function_word, tag_of, verb_like
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -159,6 +159,9 @@ class PeopleFinder:
                 continue  # 欧阳军|等: the segmenter split a function character off
             candidates.append((a.at_boundary(end), given == 2, end))
         if not candidates:
+            model = model_person_at(a, pos)
+            if model is not None:
+                return model  # 副总理李岚清|今天: the model reads the name where no follower ends it
             return self.transliterated_at(a, pos) if strict else None
         candidates.sort(reverse=True)
         best = candidates[0]
