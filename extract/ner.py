@@ -162,6 +162,9 @@ def model_body_start(a: Analysis, start: int, head_start: int, end: int) -> int 
     last = model_word(a, end - 1)
     if last is not None and last[2] in ("v", "vd", "d", "p", "u", "a", "ad", "f") and last[1] >= end and last[0] < end - 1:
         return None
+    if last is not None and last[2] == "ORG" and last[1] == end and start - 8 <= last[0] < start \
+            and not a.taken(last[0], start):
+        return last[0]  # 旅游专项|治理办公室: the model reads the whole body's name
     if last is not None and last[2] == "ORG" and last[1] == end and start < last[0]:
         between = {model_word(a, i)[2] for i in range(start, last[0]) if model_word(a, i)}
         if between & {"v", "vd", "vn", "p", "PER", "d", "u", "m", "TIME", "t"}:
@@ -240,7 +243,7 @@ class NerMentions:
 
         text = a.text
         name = text[s:e]
-        if any(c in PUNCT for c in name) or not HAN_ANY.search(name) or len(name) < 2:
+        if any(c in PUNCT and c != "·" for c in name) or not HAN_ANY.search(name) or len(name) < 2:
             return False
         after = text[e:e + 4]
         if typ != "Person" and after.startswith(NOT_AFTER_ENTITY) or name.endswith(self.posts):
@@ -262,9 +265,9 @@ class NerMentions:
             if not surname:
                 # a transliterated name (克林顿, 阿卜杜拉·汗); in a report of officials an untitled
                 # name without a surname is far more often a place (严陵坞, 琼库什台)
-                return "·" in name or not reports_officials and not is_common_word(name)
+                return "·" in name or not reports_officials
             given = name[surname:]
-            if len(given) >= 2 and (tag_of(given) or "nr")[:2] != "nr" and freq_of(given) >= 50:
+            if reports_officials and len(given) >= 2 and (tag_of(given) or "nr")[:2] != "nr" and freq_of(given) >= 50:
                 return False  # 周|调度: a surname character before a word
             # a name ends where names end: punctuation, a cue word, a verb, an adverb or a date, by
             # the rules or by the model's next word (严陵坞|沿江 is no name; 李岚清|今天 is)
@@ -285,8 +288,8 @@ class NerMentions:
             return (tag_of(bare) or "ns")[:2] in ("ns", "nr") and not (tag and freq_of(name) >= 5)
         # Organization: a body's name ends like one (局, 委, 社, 队, 大学…), and is no common word;
         # outside official reports the model's short names (欧盟, 北大, 微软) are trusted
+        if not reports_officials:
+            return not (tag in NON_NAME_TAGS - {"j"} and freq_of(name) >= 20)  # (欧盟, 北大 are j)
         if tag and not tag.startswith("nt") and is_common_word(name):
             return False
-        if not reports_officials:
-            return True
         return (len(name) >= 3 or tag.startswith("nt")) and name[-1] in ORG_END_CHARS

@@ -19,6 +19,11 @@ QUOTED = re.compile(r"“([^“”\n]{2,40})”|《([^《》\n]{2,80})》")
 # the rules and plans a meeting adopts: 选举办法(草案), 实施方案, 湿地保护条例, 议事规则（草案）
 DOCUMENT = re.compile(r"(?P<kind>办法|条例|实施方案|工作方案|行动方案|方案|规定|细则|规则)"
                       r"(?:[（(](?:草案|讨论稿|征求意见稿|试行|修订草案)[）)])?")
+# what the title of a document (《…》 a law, rules, a plan, a decision) ends in; other titles in 《》
+# are books, articles, shows and exhibitions
+DOCUMENT_TITLE = re.compile(r"(?:法|条例|办法|规定|细则|规则|规程|决定|决议|意见|通知|纲要|规划|计划|方案|报告|议案|"
+                            r"建议|准则|制度|守则|章程|公约|条约|协定|宣言|声明|名单|议程|清单|标准|指南|"
+                            r"政策|措施|机制|公报|白皮书)[^《》]{0,12}$")
 DOCUMENT_VERBS = ("通过", "通过了", "审议", "审议了", "表决", "讨论", "印发", "出台", "制定", "修订", "修改",
                   "学习", "审议通过", "表决通过", "讨论通过", "作说明", "就", "《")
 
@@ -59,6 +64,8 @@ class PolicyFinder:
                 continue  # a theme sentence, not a name (the inner ‘…’ may be one)
             if m.group(1) and re.fullmatch(r"[\d\s.%]+|[a-zA-Z\s]+", inner):
                 continue
+            if m.group(2) and not DOCUMENT_TITLE.search(inner):
+                continue  # 《毛泽东、邓小平、江泽民新闻宣传思想研究》: a book or a show, not a document
             if m.group(1) and (inner[-1] in "。！？…" or "，" in inner and len(inner) > 12):
                 continue  # a quoted sentence someone said, not a name
             name = inner
