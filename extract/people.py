@@ -131,7 +131,10 @@ class PeopleFinder:
         if m:
             # the last part's end is uncertain (艾则孜·吐尔洪出席): shorten until a follower
             last_dot = text.rfind("·", pos, m.end())
-            ends = [e for e in range(last_dot + 3, m.end() + 1) if self.follower_at(text, e)]
+            ends = [e for e in range(last_dot + 3, m.end() + 1) if self.follower_at(text, e, a)]
+            model = [e for e in ends if (pos, e, "Person") in getattr(a, "ner", ())]
+            if model:
+                return model[0]  # 努尔别克·托合塔尔|经营: where the model ends the name
             at_word_end = [e for e in ends if a.at_boundary(e)]
             return (at_word_end or ends or [None])[0]
         surname_len = 0
