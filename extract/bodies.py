@@ -119,7 +119,7 @@ class MeetingFinder:
 
 
 # 决策部署 (a decision, not a 署), 常务委员会 or 第十二届委员会 alone (a committee of a body named elsewhere)
-NOT_BODY_TAILS = ("部署",)
+NOT_BODY_TAILS = ("部署", "东部", "西部", "南部", "北部", "中部", "全部", "内部", "外部", "局部")
 NOT_BODY_NAMES = re.compile("^(?:常务委员会|专门委员会|[^第]{0,3}审查委员会|.{0,12}第" + _N + "届(?:委员会)?(?:常务委员会)?)$")
 
 

@@ -31,6 +31,7 @@ NOT_AFTER_ENTITY = ("代表", "委员", "常委", "会议中心", "会议室", "
 # one-character short names of countries, regions and provinces, as news abbreviates them in pairs
 ABBREVIATED = set("中美日俄韩朝英法德意印巴越泰澳加欧亚非港台京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤桂琼川黔滇藏陕甘青蒙以葡墨埃伊叙黄淮江")
 SINGLE_ABBREVIATION = re.compile(r"(?<=[驻访来赴抵对在离返旅])([华京美日俄韩英法德港澳台沪])(?=[期使大投关召举会时后前的，。、；：！？]|$)")
+TEAM = re.compile(r"(?:国家|青年|少年)?(?:男子|女子)?(?:[男女]队|代表队|队)(?![\u4e00-\u9fff]{0,1}员)")
 COUNTERS = set("个所家名位只批支座项户条些几")
 NON_NAME_TAGS = frozenset({"v", "vn", "vd", "a", "ad", "an", "d", "j", "c", "p", "u", "m", "q", "f", "r"})
 PLACE_CLASS_TAILS = ("地区", "园区", "开发区", "经开区", "之乡", "县", "镇", "村", "乡", "街", "苏木", "嘎查",
@@ -207,7 +208,13 @@ class NerMentions:
         # (钱三雄、胡菁菁、杨建新等市委理论学习中心组成员出席; 李克强总理 in a relayed speech)
         reports_officials = any(m.type == "Official" for m in a.mentions)
         self.add_abbreviations(a)
+        self.add_places_in_titles(a)
         for s, e, typ in getattr(a, "ner", []):
+            team = TEAM.match(text, e) if typ == "Place" else None
+            if team and not a.taken(s, team.end()):
+                # 中国队, 印尼女队, 南非队: a team named after its country is a body
+                a.add(Mention(s, team.end(), "Organization", text[s:team.end()], role="team"))
+                continue
             name = text[s:e]
             if a.taken(s, e) or not self.acceptable(a, s, e, typ, reports_officials):
                 continue
@@ -215,6 +222,23 @@ class NerMentions:
                 typ = "Official"
             a.add(Mention(s, e, typ, name, role="ner"))
         return a
+
+    def add_places_in_titles(self, a: Analysis) -> None:
+        """法国总理若斯潘, 平果市委书记罗成: the place a title names is a place of the article too.
+
+        The title stays whole (titles are kept as written); the place is an extra mention inside it,
+        outside the overlap index, so no rule sees it as taking the title's characters."""
+        from extract.places import place_names
+
+        text = a.text
+        titles = [m for m in a.mentions if m.type == "_Title" and m.role in ("title", "name-post")]
+        for s, e, typ in getattr(a, "ner", []):
+            if typ != "Place":
+                continue
+            inside = next((t for t in titles if t.start <= s and e <= t.end), None)
+            if inside is None or not (text[s:e] in place_names() or e - s >= 2):
+                continue
+            a.mentions.append(Mention(s, e, "Place", text[s:e], role="in-title"))
 
     def add_abbreviations(self, a: Analysis) -> None:
         """One-character short names of countries and provinces: 中美关系 (中, 美), 日俄首脑, 访华, 在京召开.
