@@ -142,6 +142,10 @@ class OrganizationFinder:
         self.venues = longest_first(o["venue_suffixes"])
         self.and_joinable = set(o["and_joinable_suffixes"])
         self.places: set[str] = set()
+        posts = longest_first(lex.officials["posts"])
+        modifiers = longest_first(lex.officials["post_modifiers"])
+        self.post_re = re.compile("(?:" + "|".join(map(re.escape, modifiers)) + ")?(?:"
+                                  + "|".join(map(re.escape, posts)) + ")")
 
     def __call__(self, a: Analysis) -> Analysis:
         from extract.places import place_names
@@ -178,8 +182,10 @@ class OrganizationFinder:
             pos = 0
             while (i := text.find(word, pos)) >= 0:
                 pos = i + len(word)
-                if text.startswith(("书记", "常委", "副书记", "会议中心", "会议室", "礼堂", "大厦", "宾馆", "机关", "代表"), pos):
-                    continue  # 市委书记 (a title), 市人大会议中心 (a venue)
+                if text.startswith(("书记", "常委", "副书记", "会议中心", "会议室", "礼堂", "大厦", "宾馆", "机关", "代表",
+                                    "委员", "候补委员", "工作报告"), pos) or self.post_re.match(text, pos) \
+                        or text[i - 1:i] == "全":
+                    continue  # 市委书记, 市政协副主席 (titles), 市委委员61人, 区政府工作报告, 全县人大工作
                 if not a.at_boundary(pos) and text[pos:pos + 1] not in PUNCT:
                     continue
                 j = walk_left(a, i, max_len=8)
