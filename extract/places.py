@@ -59,6 +59,21 @@ def place_names() -> set[str]:
     return set(divisions())
 
 
+def model_reads_place(a: Analysis, s: int, e: int) -> bool:
+    """Does the statistical model (when it ran) leave ``[s, e)`` a word of its own that is no verb or
+    adjective? A short division name is often a word (新建, 惠民) or the head of a longer name."""
+    from extract.ner import model_word
+
+    if not getattr(a, "ner_words", None):
+        return True
+    first, last = model_word(a, s), model_word(a, e - 1)
+    if first is None or last is None:
+        return True
+    if first[0] < s or last[1] > e:
+        return first[2] == "LOC" and first == last and a.text[e:last[1]] in ("市", "县", "区", "省")
+    return first[2] not in ("v", "vn", "vd", "a", "ad", "an", "d")
+
+
 class PlaceFinder:
     """Pipeline component: Place mentions outside other names."""
 
@@ -84,6 +99,8 @@ class PlaceFinder:
                             continue  # 和平, 新华: words first, districts second
                         if cand[0] in "和及与" and i > 0 and text[i - 1] not in PUNCT:
                             continue  # 县委和县政府: a conjunction, not 和县
+                        if length <= 3 and not model_reads_place(a, i, i + length):
+                            continue  # 新建|项目, 协商|惠民, 南湖撇洪河: a word, or part of a longer name
                         a.add(Mention(i, i + length, "Place", cand, role="division"))
                         i += length - 1
                         break

@@ -17,7 +17,7 @@ QUOTED = re.compile(r"“([^“”\n]{2,40})”|《([^《》\n]{2,80})》")
 
 
 # the rules and plans a meeting adopts: 选举办法(草案), 实施方案, 湿地保护条例, 议事规则（草案）
-DOCUMENT = re.compile(r"(?P<kind>办法|条例|实施方案|工作方案|行动方案|方案|规定|细则|规则)"
+DOCUMENT = re.compile(r"(?P<kind>办法|条例|实施方案|工作方案|行动方案|方案|规定|细则|规则|议程|名单)"
                       r"(?:[（(](?:草案|讨论稿|征求意见稿|试行|修订草案)[）)])?")
 # what the title of a document (《…》 a law, rules, a plan, a decision) ends in; other titles in 《》
 # are books, articles, shows and exhibitions
@@ -116,7 +116,7 @@ class PolicyFinder:
             before = text[max(0, start - 4):start]
             if not before.endswith(DOCUMENT_VERBS) or end - start < 6:
                 continue
-            if m.group("kind") in ("方案", "规定") and end == m.end("kind"):
+            if m.group("kind") in ("方案", "规定", "议程", "名单") and end == m.end("kind"):
                 continue  # a plan is a document when adopted as a draft (…方案（草案）), not any plan
             inner = [x for x in a.mentions if x.start < end and start < x.end]
             if any(x.start < start or x.end > end or x.type in ("Official", "Person", "Policy") for x in inner):
