@@ -34,7 +34,8 @@ SIGNATURE = re.compile(r"[（(]((?:[\u4e00-\u9fff·]{2,8}[ \u3000、]?){1,3})[�
 LIST_CLAUSE_PUNCT = set("，。；：！？\n")
 MAX_LIST_CLAUSE = 400
 # what may stand between an untitled name list and its cue verb
-LIST_TAIL = re.compile(r"(?:等|等人|等同志|等领导|等代表|等委员|同志|代表|委员)?"
+LIST_TAIL = re.compile(r"(?:等|等人|等同志|等领导|等代表|等委员|同志|代表|委员"
+                       r"|等[^，。；、]{1,16}?(?:成员|领导|同志|负责人|负责同志|代表|委员|干部))?"
                        r"(?:[和及以][^，。；、]{1,14}?)?"
                        r"(?:先后|分别|一同|也|还|均|应邀|共同)?"
                        r"(?:在(?:主席台|主会场|分会场|会场)[^，。；]{0,6}?)?")
@@ -98,6 +99,7 @@ class PeopleFinder:
         from extract.places import divisions
 
         self.rules = PeopleRules.from_lexicons(lex)
+        self.modifiers = set(lex.officials.get("post_modifiers", [])) | {"常务", "执行", "名誉"}
         self.divisions = {n for n, full in divisions().items() if n == full}
 
     def __call__(self, a: Analysis) -> Analysis:
@@ -360,6 +362,9 @@ class PeopleFinder:
                             and not (len(given) >= 2 and freq_of(given) >= 1000 and not (tag_of(given) or "").startswith("nr"))):
                         # (党组织书记: 组织 is a word, not a given name)
                         best = s
+                if best is not None and text[best:q] not in known and (
+                        text[best:q] in self.modifiers or is_common_word(text[best:q])):
+                    continue  # 主席团常务|主席: a modifier of the post, not a name
                 if best is None or a.taken(best, q) or not model_allows_name(a, best, q):
                     continue  # 国家|主席: the model reads no name there
                 title = [] if post in ("同志",) else [post]

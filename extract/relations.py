@@ -482,5 +482,5 @@ class RelationFinder:
         # …then the directive marker after the coordinated list
         k = m.end
         tail = text[k:k + 40]
-        mm = re.match(r"^(?:[、和及与](?:[^，。；要]{1,24}?))*?(要|务必|必须|应当|负责|牵头|抓紧|需)", tail)
-        return bool(mm)
+        mm = re.match(r"^(?:[、和及与](?:[^，。；要]{1,24}?))*?(要(?![求素点])|务必|必须|应当|负责(?![人同])|牵头|抓紧|需)", tail)
+        return bool(mm)  # (不是 …的部署要求, …相关负责人参加: a noun, not an order)
