@@ -24,6 +24,7 @@ COLLECTIVE_AFTER = ("各", "有关", "相关", "所属", "下属", "直属", "�
 CLAUSE_PUNCT = set("，；：。！？\n")
 # 听取(了)…X(所作的|关于…的)报告/汇报/说明/述职: the officials named inside reported to the meeting
 HEARD = re.compile(r"听取(?:了)?[^。；]{1,80}?(?:报告|汇报|说明|述职|发言|通报)")
+NOUN_DEMANDS = ("总", "新", "工作", "部署", "纪律", "相关", "具体", "有关", "各项", "目标", "任务", "基本")
 SPEECH_AT_MEETING = re.compile(r"(?:上|时|期间)(?:、在[^。；]{0,60}?(?:上|时|期间)){0,6}(?:发表)?的(?:重要)?(?:讲话|致辞|发言|重要指示)")
 NON_MEETING_OBJECTS = ("调研", "考察", "活动", "检查", "视察", "慰问", "走访", "督导", "培训", "劳动", "义务")
 
@@ -90,6 +91,8 @@ class RelationFinder:
             if kind == "speech":
                 if text[st - 1:st] in ("的", "等", "按", "照"):
                     continue
+                if word == "要求" and text.endswith(NOUN_DEMANDS, 0, st):
+                    continue  # 总要求, 部署要求, 纪律要求: the noun, not someone demanding
                 if word == "说" and text[st - 1:st] in ("来", "话", "是", "所", "听", "小", "传", "学"):
                     continue
                 if word == "提出" and text.startswith("要求", en):
@@ -243,6 +246,7 @@ class RelationFinder:
                             if m.type == "Official" and m.entity is not None:
                                 heard.append((m.entity, current, ev))
                 # 2. predicate blocks
+                new_speaker = False
                 prev_subjects: list[Mention] = []
                 block_start = ss
                 prev_end = ss
@@ -284,6 +288,7 @@ class RelationFinder:
                     if cue.kind == "speech":
                         sp = self._speaker(a, cue, subj, ss, last_official, current)
                         if sp is not None:
+                            new_speaker = True
                             speaker, speaker_type = sp
                             if speaker_type == "Official":
                                 last_official = speaker
@@ -293,8 +298,9 @@ class RelationFinder:
                     prev_subjects = subj if subj else prev_subjects
                     block_start = cue.end
                     prev_end = cue.end
-                # sentences inside an open speech with no new speaker
-                if speaker is not None and not any(c.kind == "speech" for c in cues):
+                # sentences inside an open speech with no new speaker (a speech word whose speaker
+                # is not named, 落实“三个赋予”总要求, continues the speech in course)
+                if speaker is not None and not new_speaker:
                     if not any(c.kind in ("attend", "preside") for c in cues):
                         self._speech(a, ss, se, speaker, speaker_type, relate, cues_after=None, whole=True)
                     else:
