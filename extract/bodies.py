@@ -79,6 +79,11 @@ class MeetingFinder:
                 continue  # 第一、二次全体会议: the session in context, not a meeting of its own
             name_start = walk_left(a, start, max_len=40, allow_quotes=True, stops=MEETING_NAME_STOPS,
                                    stop_at_counts=False)
+            at = text.rfind("在", max(0, name_start - 5), name_start)
+            if at >= 0 and name_start < start and text.startswith(("上", "时"), end) \
+                    and not any(c in PUNCT for c in text[at:name_start]) and not a.taken(at + 1, name_start) \
+                    and text[at + 1:name_start] not in MEETING_NAME_STOPS:
+                name_start = at + 1  # 在|庆祝…大会上, 在|全面推动…座谈会上: the verb opens the name
             name = text[name_start:end]
             before = text[name_start - 1:name_start]
             if before == "的" and name_start < start:

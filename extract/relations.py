@@ -253,6 +253,7 @@ class RelationFinder:
                 for cue in cues:
                     subj = [m for m in ments if block_start <= m.start < cue.start
                             and m.type in ("Official", "Person", "Organization", "Meeting")
+                            and not self._is_object(a, m)
                             and not any(d0 <= m.start < d1 for d0, d1 in delegated)
                             and not (m.type == "Organization" and a.text.startswith(COLLECTIVE_AFTER, m.end))]
                     between = a.text[prev_end:cue.start]
@@ -411,6 +412,21 @@ class RelationFinder:
                     remap[h] = b
                     break
         return self._remap(rels, remap)
+
+    @staticmethod
+    def _is_object(a: Analysis, m: Mention) -> bool:
+        """聚焦习近平总书记在…上的重要讲话, 学习贯彻X…: a person named as the object of a verb
+        inside the clause is not the clause's subject."""
+        from extract.spans import token_start
+        from extract.wordlist import verb_like
+
+        if m.type not in ("Official", "Person"):
+            return False
+        start = m.lead if m.lead is not None else m.start
+        if start == 0 or a.text[start - 1] in CLAUSE_PUNCT or a.text[start - 1] in "、和及与":
+            return False
+        word = a.text[token_start(a, start):start]
+        return len(word) >= 2 and verb_like(word) and word not in ("会上", "同时", "随后", "出席", "参加")
 
     def _blocked(self, a: Analysis, m: Mention, cue: Cue, cues: list[Cue]) -> bool:
         """Is there another cue between the organisation and this convene cue?"""
