@@ -142,6 +142,12 @@ def model_person_at(a: Analysis, pos: int) -> int | None:
     return None
 
 
+def model_starts_word(a: Analysis, pos: int) -> bool:
+    """Does one of the model's words start at ``pos``?"""
+    w = model_word(a, pos)
+    return w is not None and w[0] == pos
+
+
 def model_ends_word(a: Analysis, e: int) -> bool:
     """Does a model word end at ``e`` (or did the model not run)? A weaker check than
     ``model_allows_name``, for names the rules found in a list before a cue (the model may split an
@@ -288,7 +294,7 @@ class NerMentions:
         if typ == "Person":
             if not HAN.match(name) or len(name) > 12 or name in place_names():
                 return False
-            if tag in NON_NAME_TAGS and freq_of(name) >= 5:
+            if tag in NON_NAME_TAGS and freq_of(name) >= (1 if tag in ("v", "vn", "a", "ad", "d") else 5):
                 return False  # 严管, 西行: words, not names (jieba's tags of famous names vary: 周恩来 t)
             surname = 2 if name[:2] in self.surnames else (1 if name[0] in self.surnames else 0)
             if not surname:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from extract.analysis import PUNCT, Analysis, Mention
 from extract.lexicons import Lexicons, longest_first
-from extract.ner import model_allows_name, model_ends_word, model_person_at
+from extract.ner import model_allows_name, model_ends_word, model_person_at, model_starts_word, model_word
 from extract.wordlist import freq_of, is_common_word, is_function_word, tag_of, verb_like
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -31,11 +31,12 @@ BYLINE_NEXT = re.compile(r"[ \u3000]+|[ \u3000]*[、，,][ \u3000]*")
 BYLINE_AFTER = set(" \u3000、，,）)")
 # a parenthesised signature of one to three names that closes a paragraph
 SIGNATURE = re.compile(r"[（(]((?:[\u4e00-\u9fff·]{2,8}[ \u3000、]?){1,3})[）)][ \u3000]*(?=\n|$)")
+NOT_NAME_START = set("们的了着过之其该此")
 LIST_CLAUSE_PUNCT = set("，。；：！？\n")
 MAX_LIST_CLAUSE = 400
 # what may stand between an untitled name list and its cue verb
 LIST_TAIL = re.compile(r"(?:等|等人|等同志|等领导|等代表|等委员|同志|代表|委员"
-                       r"|等[^，。；、]{1,16}?(?:成员|领导|同志|负责人|负责同志|代表|委员|干部))?"
+                       r"|(?:等|以及)[^，。；、]{1,24}?(?:成员|领导|同志|负责人|负责同志|代表|委员|干部))?"
                        r"(?:[和及以][^，。；、]{1,14}?)?"
                        r"(?:先后|分别|一同|也|还|均|应邀|共同)?"
                        r"(?:在(?:主席台|主会场|分会场|会场)[^，。；]{0,6}?)?")
@@ -129,6 +130,8 @@ class PeopleFinder:
     def name_at(self, a: Analysis, pos: int, strict: bool = True) -> int | None:
         """End of a personal name starting at ``pos``, or None."""
         text = a.text
+        if text[pos:pos + 1] in NOT_NAME_START:
+            return None  # 委员们|以饱满: a particle opens no name
         m = MINORITY.match(text, pos)
         if m:
             # the last part's end is uncertain (艾则孜·吐尔洪出席): shorten until a follower
@@ -160,8 +163,8 @@ class PeopleFinder:
                 continue
             if is_function_word(piece) or self.rules.long_follower_re.match(text, pos):
                 continue  # 强调, 出席: a cue word, not a name
-            if given == 2 and piece[-1] in SPLIT_OFF and a.at_boundary(end - 1):
-                continue  # 欧阳军|等: the segmenter split a function character off
+            if given == 2 and piece[-1] in SPLIT_OFF and (a.at_boundary(end - 1) or model_starts_word(a, end - 1)):
+                continue  # 欧阳军|等, 李军|作讲话: the segmenter or the model split a function character off
             candidates.append((a.at_boundary(end), given == 2, end))
         if not candidates:
             model = model_person_at(a, pos)
@@ -214,6 +217,8 @@ class PeopleFinder:
             if sep is None or self.title_chain_at(a, end + len(sep)):
                 break
             nxt = end + len(sep)
+            while nxt < len(text) and text[nxt] in " \u3000":
+                nxt += 1  # 王洋、 连向红: a stray space after the separator
             nend = self.name_at(a, nxt, strict=loose)
             if nend is None or sep != "、" and not self._ends_list(text, nend):
                 break  # 和/及 join names only inside a list that ends like one (…等出席)
@@ -432,6 +437,9 @@ class PeopleFinder:
             return True
         if not model_ends_word(a, e):
             return False
+        first = model_word(a, s)
+        if first is not None and first[0] == s and first[1] - s >= 2 and first[2] in ("v", "vn", "vd", "p", "d", "a", "ad"):
+            return False  # 印发|给与会代表: the model reads a verb where the name would begin
         head = name[:2]
         if freq_of(head) >= 500 and not (tag_of(head) or "").startswith("nr"):
             return False
