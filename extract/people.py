@@ -31,6 +31,7 @@ BYLINE_NEXT = re.compile(r"[ \u3000]+|[ \u3000]*[、，,][ \u3000]*")
 BYLINE_AFTER = set(" \u3000、，,）)")
 # a parenthesised signature of one to three names that closes a paragraph
 SIGNATURE = re.compile(r"[（(]((?:[\u4e00-\u9fff·]{2,8}[ \u3000、]?){1,3})[）)][ \u3000]*(?=\n|$)")
+APPOINTMENT = re.compile(r"(?:决定任命|任命|免去|提名|选举|补选|同意|接受)")
 NOT_NAME_START = set("们的了着过之其该此")
 LIST_CLAUSE_PUNCT = set("，。；：！？\n")
 MAX_LIST_CLAUSE = 400
@@ -110,8 +111,21 @@ class PeopleFinder:
         self.find_group_officials(a)
         self.find_name_post_officials(a)
         self.find_listed_officials(a)
+        self.find_appointed_officials(a)
         self.find_repeats(a)
         return a
+
+    def find_appointed_officials(self, a: Analysis) -> None:
+        """任命张铁军为…副区长, 免去X的…职务, 接受宗国英辞去…职务: people appointed to, removed from
+        or resigning a post are officials."""
+        text = a.text
+        for m in APPOINTMENT.finditer(text):
+            pos = m.end()
+            end = self.name_at(a, pos, strict=True)
+            if end is None or a.taken(pos, end):
+                continue
+            if text.startswith(("为", "同志为", "的", "同志的", "辞去", "同志辞去", "担任"), end):
+                a.add(Mention(pos, end, "Official", text[pos:end], role="appointed"))
 
     # -- names -----------------------------------------------------------------
     def follower_at(self, text: str, pos: int, a: Analysis | None = None) -> bool:
