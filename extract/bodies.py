@@ -123,6 +123,8 @@ class MeetingFinder:
             a.add(Mention(m.start(), end, "Meeting", text[m.start():end], role="named"))
 
 
+# what follows a venue: 在X召开/举行/开幕, 在X分会场
+VENUE_AFTER = re.compile(r"(?:隆重|胜利|顺利)?(?:召开|举行|开幕|闭幕|开班|分会场|主会场|会议室|大礼堂|礼堂|报告厅)")
 # 决策部署 (a decision, not a 署), 常务委员会 or 第十二届委员会 alone (a committee of a body named elsewhere)
 NOT_BODY_TAILS = ("部署", "东部", "西部", "南部", "北部", "中部", "全部", "内部", "外部", "局部")
 NOT_BODY_NAMES = re.compile("^(?:常务委员会|专门委员会|[^第]{0,3}审查委员会|.{0,12}第" + _N + "届(?:委员会)?(?:常务委员会)?)$")
@@ -182,6 +184,8 @@ class OrganizationFinder:
             name = text[name_start:end]
             if a.taken(name_start, end) or not self.acceptable(name, suffix):
                 continue
+            if text[name_start - 1:name_start] == "在" and VENUE_AFTER.match(text, end):
+                continue  # 在友谊宾馆隆重召开, 在县防指指挥中心分会场: a place the meeting is held in
             candidates.append((name_start, end, suffix))
         for word in self.standalone:
             pos = 0

@@ -321,6 +321,10 @@ class NerMentions:
             if not reports_officials:
                 return True
             return (tag_of(bare) or "ns")[:2] in ("ns", "nr") and not (tag and freq_of(name) >= 5)
+        from extract.bodies import VENUE_AFTER
+
+        if text[s - 1:s] == "在" and VENUE_AFTER.match(text, e):
+            return False  # 在湖州大剧院举行: a venue
         # Organization: a body's name ends like one (局, 委, 社, 队, 大学…), and is no common word;
         # outside official reports the model's short names (欧盟, 北大, 微软) are trusted
         if not reports_officials:
