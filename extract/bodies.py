@@ -8,6 +8,7 @@ elided ``市指挥部`` its own mention.
 """
 from __future__ import annotations
 
+import bisect
 import re
 
 from extract.analysis import PUNCT, Analysis, Mention
@@ -56,14 +57,22 @@ class MeetingFinder:
         text = a.text
         self.find_formal(a)
         # where kinds overlap (专题学习|会), the one that ends last ends the name
+        # (the chosen kinds never overlap, so a sorted list of them and bisect keep this linear)
         matches = sorted(all_matches(self.kind_re, text), key=lambda m: (-m[1], m[0]))
-        chosen: list[tuple[int, int, str]] = []
+        chosen: list[tuple[int, int, str]] = []  # sorted by start
         for m in matches:
-            if not any(m[0] < c[1] and c[0] < m[1] for c in chosen):
-                chosen.append(m)
+            i = bisect.bisect_left(chosen, m)
+            if i > 0 and chosen[i - 1][1] > m[0] or i < len(chosen) and chosen[i][0] < m[1]:
+                continue
+            chosen.insert(i, m)
         # 人民代表大会|第四次|会议: a kind followed by an ordinal and another kind is part of its name
-        chosen = [m for m in chosen if not any(
-            c[0] >= m[1] and c[0] - m[1] <= 8 and ORDINAL_GAP.fullmatch(text[m[1]:c[0]]) for c in chosen)]
+        starts = [c[0] for c in chosen]
+        kept = []
+        for m in chosen:
+            j = bisect.bisect_left(starts, m[1])
+            if not any(ORDINAL_GAP.fullmatch(text[m[1]:c[0]]) for c in chosen[j:j + 8] if c[0] - m[1] <= 8):
+                kept.append(m)
+        chosen = kept
         for start, end, kind in sorted(chosen):
             if kind == "会议精神":
                 end -= 2

@@ -401,12 +401,16 @@ class PeopleFinder:
         """
         text = a.text
         ner_people = {(s, e) for s, e, t in getattr(a, "ner", []) if t == "Person"}
+        last_punct = -1  # where the clause of the current cue starts, found in one forward sweep
+        scanned = 0
         for m in self.rules.list_cue_re.finditer(text):
             cue = m.start()
-            j = cue
-            while j > 0 and text[j - 1] not in LIST_CLAUSE_PUNCT and cue - j <= MAX_LIST_CLAUSE:
-                j -= 1
-            if cue - j > MAX_LIST_CLAUSE or (j > 0 and text[j - 1] not in LIST_CLAUSE_PUNCT):
+            while scanned < cue:
+                if text[scanned] in LIST_CLAUSE_PUNCT:
+                    last_punct = scanned
+                scanned += 1
+            j = last_punct + 1
+            if cue - j > MAX_LIST_CLAUSE:
                 continue
             while j < cue and text[j] in " \u3000\t":
                 j += 1

@@ -29,6 +29,35 @@ SPEECH_AT_MEETING = re.compile(r"(?:上|时|期间)(?:、在[^。；]{0,60}?(?:�
 NON_MEETING_OBJECTS = ("调研", "考察", "活动", "检查", "视察", "慰问", "走访", "督导", "培训", "劳动", "义务")
 
 
+def clause_start(text: str, pos: int, floor: int, cap: int) -> int:
+    """Start of the clause holding ``pos`` (after the last clause punctuation), looking back at most
+    ``cap`` characters: every caller needs only a short lead-in, and an unbounded look-back would
+    make a long text without punctuation quadratic."""
+    j = pos
+    limit = max(floor, pos - cap)
+    while j > limit and text[j - 1] not in CLAUSE_PUNCT:
+        j -= 1
+    return j
+
+
+def next_start(cues: list, cue, default: int) -> int:
+    """Start of the first cue at or after ``cue.end`` (cues are sorted by start)."""
+    i = _bisect_starts(cues, cue.end)
+    return cues[i].start if i < len(cues) else default
+
+
+def _bisect_starts(cues: list, pos: int) -> int:
+    """Index of the first cue starting at or after ``pos``."""
+    lo, hi = 0, len(cues)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if cues[mid].start < pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
 @dataclass
 class Cue:
     start: int
@@ -125,7 +154,12 @@ class RelationFinder:
             extra.append(Cue(st, en, "address", m.group()))
         if not extra:
             return cues
-        kept = [c for c in cues if not any(x.start <= c.start < x.end for x in extra)]
+        kept, k = [], 0
+        for c in cues:  # both lists are sorted by start: one sweep
+            while k < len(extra) and extra[k].end <= c.start:
+                k += 1
+            if not (k < len(extra) and extra[k].start <= c.start < extra[k].end):
+                kept.append(c)
         return sorted(kept + extra, key=lambda c: c.start)
 
     def meeting_after(self, a: Analysis, pos: int, limit: int) -> Mention | None:
@@ -153,9 +187,7 @@ class RelationFinder:
     def is_clause_subject(self, a: Analysis, m: Mention, floor: int) -> bool:
         """Is the mention written at the start of its clause (after its title)?"""
         start = m.lead if m.lead is not None else m.start
-        j = start
-        while j > floor and a.text[j - 1] not in CLAUSE_PUNCT:
-            j -= 1
+        j = clause_start(a.text, start, floor, 16)
         lead_in = a.text[j:start].strip()
         return lead_in in ("", "会上", "随后", "同时", "最后", "此外", "会议期间", "调研期间") or lead_in.endswith(("会上", "期间"))
 
@@ -205,7 +237,7 @@ class RelationFinder:
                 for cue in cues:
                     if cue.kind != "convene":
                         continue
-                    mt = self.meeting_after(a, cue.end, next((c.start for c in cues if c.start >= cue.end), se))
+                    mt = self.meeting_after(a, cue.end, next_start(cues, cue, se))
                     clause = max(a.text.rfind(c, ss, cue.start) for c in "，；：")
                     subjects = [m for m in ments if m.type == "Organization" and m.end <= cue.start
                                 and m.start > clause and not self._blocked(a, m, cue, cues)]
@@ -260,7 +292,7 @@ class RelationFinder:
                     people = [m for m in subj if m.type in ("Official", "Person")]
                     if not people and not [m for m in subj if m.type == "Organization"] and prev_subjects and not any(c in "，；" for c in between):
                         subj = prev_subjects
-                    nxt = next((c.start for c in cues if c.start >= cue.end), se)
+                    nxt = next_start(cues, cue, se)
                     target_m = self.meeting_after(a, cue.end, nxt)
                     target = target_m.entity if target_m is not None and target_m.entity is not None else current
                     if target_m is not None and target_m.role == "bare" and target_m.entity is None:
@@ -441,9 +473,7 @@ class RelationFinder:
                 ent = a.entities[m.entity]
                 return m.entity, ent.type
         # bare meeting words and pronouns as speakers
-        j = cue.start
-        while j > ss and text[j - 1] not in CLAUSE_PUNCT:
-            j -= 1
+        j = clause_start(text, cue.start, ss, 12)
         lead = text[j:cue.start]
         if re.match(r"^(会议|大会|会上|座谈会|全会)(还|也|同时|进一步|再次)?$", lead) or lead.startswith(("会议", "大会")) and len(lead) <= 6:
             if current is not None:
@@ -461,16 +491,22 @@ class RelationFinder:
         # the scope ends at the next speech cue with its own subject
         stop = end
         if not whole:
-            for c in self.cues_in(a, start, end):
+            para_cues = self._paragraph_speech_cues(a, start, end)
+            for c in para_cues[_bisect_starts(para_cues, start):]:
+                if c.start >= end:
+                    break
                 if c.kind == "speech":
-                    j = c.start
-                    while j > start and text[j - 1] not in CLAUSE_PUNCT:
-                        j -= 1
+                    j = clause_start(text, c.start, start, 40)
                     lead = text[j:c.start]
                     if lead and (lead.startswith(("会议", "大会", "他", "她")) or any(
                             m.type in ("Official", "Person") for m in a.mentions_between(j, c.start))):
                         stop = j
                         break
+        # a later cue of the same speaker whose scope ends where the last one did adds nothing new
+        done = a.__dict__.setdefault("_speech_done", {})
+        if done.get((speaker, stop), end + 1) <= start:
+            return
+        done[(speaker, stop)] = start
         ev_of = a.sentence_of
         for m in a.mentions_between(start, stop):
             if m.entity is None:
@@ -480,6 +516,14 @@ class RelationFinder:
                 relate("emphasised", speaker, m.entity, ev_of(m.start))
             elif ent.type == "Organization" and self._is_directed(a, m, start):
                 relate("directed", speaker, m.entity, ev_of(m.start))
+
+    def _paragraph_speech_cues(self, a: Analysis, start: int, end: int) -> list[Cue]:
+        """The speech cues of the paragraph ending at ``end``, found once per paragraph."""
+        cache = a.__dict__.setdefault("_para_speech_cues", {})
+        if end not in cache:
+            ps = next((p0 for p0, p1 in a.paragraphs if p0 <= start < p1), start)
+            cache[end] = [c for c in self.cues_in(a, ps, end) if c.kind == "speech"]
+        return cache[end]
 
     def _is_directed(self, a: Analysis, m: Mention, scope_start: int) -> bool:
         """X要… / X、Y要… / 要求X… / 督促X… at the start of a clause."""
@@ -495,9 +539,7 @@ class RelationFinder:
                 and any(text.endswith(w, 0, prev[-1].start) for w in self.directive_verbs):
             return True
         # the org must open its clause, possibly after other coordinated bodies
-        j = m.start
-        while j > scope_start and text[j - 1] not in CLAUSE_PUNCT:
-            j -= 1
+        j = clause_start(text, m.start, scope_start, 60)
         lead = text[j:m.start]
         if lead and not re.fullmatch(r"[^，。；]*[、和及与]", lead) and not any(lead.endswith(w) for w in ("要求", "督促")):
             return False
