@@ -227,7 +227,7 @@ def _core(name: str) -> str:
     return re.sub(r"第?[0-9零〇一二两三四五六七八九十百]+[届次年]", "", name)
 
 
-def _place_names() -> set[str]:
-    from extract.places import divisions
+def _place_names() -> frozenset[str]:
+    from extract.places import place_names
 
-    return set(divisions())
+    return place_names()

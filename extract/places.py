@@ -55,8 +55,10 @@ def divisions() -> dict[str, str]:
     return out
 
 
-def place_names() -> set[str]:
-    return set(divisions())
+@lru_cache(maxsize=1)
+def place_names() -> frozenset[str]:
+    """Every division name, full and short (built once: callers test membership per mention)."""
+    return frozenset(divisions())
 
 
 def model_reads_place(a: Analysis, s: int, e: int) -> bool:
