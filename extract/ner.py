@@ -33,6 +33,9 @@ ABBREVIATED = set("中美日俄韩朝英法德意印巴越泰澳加欧亚非港�
 SINGLE_ABBREVIATION = re.compile(r"(?<=[驻访来赴抵对在离返旅])([华京美日俄韩英法德港澳台沪])(?=[期使大投关召举会时后前的，。、；：！？]|$)")
 TEAM = re.compile(r"(?:国家|青年|少年)?(?:男子|女子)?(?:[男女]队|代表队|队)(?![\u4e00-\u9fff]{0,1}员)")
 HONORIFIC = re.compile("同志|先生|女士|总理|主席|总统|首相|书记|部长|委员长")
+# the model's tags of words a body's name does not hold before its head (adjectives and verbal
+# nouns it does: 安全|生产|委员会, 文化|体育|…局)
+NOT_OPENING_BODY = frozenset({"v", "vd", "p", "d", "u", "r", "t", "TIME", "xc"})
 COUNTERS = set("个所家名位只批支座项户条些几")
 NON_NAME_TAGS = frozenset({"v", "vn", "vd", "a", "ad", "an", "d", "j", "c", "p", "u", "m", "q", "f", "r"})
 PLACE_CLASS_TAILS = ("地区", "园区", "开发区", "经开区", "之乡", "县", "镇", "村", "乡", "街", "苏木", "嘎查",
@@ -187,7 +190,7 @@ def model_body_start(a: Analysis, start: int, head_start: int, end: int) -> int 
         # (a one-character verb may be part of an abbreviation: 村|建|办; a count is no part of a
         # name: 一所|中学, 6个|医疗中心, but an ordinal is: 第一|人民医院)
         if w[1] <= head_start and (
-                w[2] in NOT_NOMINAL - {"c", "m", "f", "w", "vn"} and (w[1] - w[0] >= 2 or w[2] not in ("v", "a"))
+                w[2] in NOT_OPENING_BODY and (w[1] - w[0] >= 2 or w[2] != "v")
                 or w[2] in ("m", "q") and a.text[w[1] - 1] in COUNTERS):
             pos = w[1]
         i = max(w[1], i + 1)

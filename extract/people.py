@@ -444,6 +444,15 @@ class PeopleFinder:
             pos = nxt
         return out
 
+    @staticmethod
+    def model_allows_role_name(a: Analysis, s: int, e: int) -> bool:
+        """After a role (研究员白露) the rules' evidence is strong: the model only vetoes a name that
+        ends inside one of its words or opens with a verb or function word."""
+        if not model_ends_word(a, e):
+            return False
+        first = model_word(a, s)
+        return first is None or first[0] != s or first[2] not in ("v", "vd", "p", "d", "u", "c")
+
     def plain_name(self, a: Analysis, s: int, e: int, model_says: bool) -> bool:
         """A name found without a title: whole words, no common word (印发), no place (海林市)."""
         from extract.places import place_names
@@ -523,7 +532,7 @@ class PeopleFinder:
                     head = text[s:s + 2]
                     if freq_of(head) >= 2000 and not (tag_of(head) or "").startswith("nr"):
                         continue  # 游客|权益的: a common word, not surname + given name
-                    if not a.taken(s, e) and not is_common_word(text[s:e]) and model_allows_name(a, s, e):
+                    if not a.taken(s, e) and not is_common_word(text[s:e]) and self.model_allows_role_name(a, s, e):
                         a.add(Mention(s, e, "Person", text[s:e], role="role", lead=i))
 
     def find_repeats(self, a: Analysis) -> None:
