@@ -22,6 +22,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
+from urllib.parse import urljoin
 from xml.sax.saxutils import escape as xml_escape, quoteattr
 
 import pyoxigraph as ox
@@ -39,9 +40,6 @@ GRAPH_FORMATS = {  # name → (media type, pyoxigraph format) (CONSTRUCT/DESCRIB
     "ntriples": ("application/n-triples", ox.RdfFormat.N_TRIPLES),
     "rdfxml": ("application/rdf+xml", ox.RdfFormat.RDF_XML),
 }
-UPDATE_KEYWORDS = re.compile(
-    r"^\s*(?:(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*"
-    r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.I)
 
 
 class QueryError(ValueError):
@@ -75,12 +73,276 @@ def open_store(location: str | os.PathLike[str]) -> ox.Store:
 
 
 def is_update(text: str) -> bool:
-    return bool(UPDATE_KEYWORDS.match(_strip_comments(text)))
+    """Whether ``text`` is a SPARQL update: its first keyword after PREFIX/BASE (comments, strings
+    and IRIs skipped in one linear pass, so no input can make this slow)."""
+    return scan_query(text, prologue_only=True).first_keyword in UPDATE_WORDS
 
 
-def _strip_comments(text: str) -> str:
-    return re.sub(r"(?m)^\s*#.*$", "", text)
+# ------------------------------------------------------------------------------- reading query text
 
+MAX_DEPTH = 200  # Oxigraph's parser recurses per bracket level; 5,000 levels overflow its stack
+UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
+
+# One token at a time; every alternative is decided by its first characters and no quantifier is
+# nested over an ambiguous one, so scanning is linear in the query's length whatever it holds.
+_ESC = r"\\[_~.\-!$&'()*+,;=/?#@%]"  # PN_LOCAL_ESC: `ex:a\#b` is one name, not a name and a comment
+_NAME_START = rf"(?:[\w:]|[^\x00-\x7F]|{_ESC}|%[0-9A-Fa-f]{{2}})"
+_NAME_REST = rf"(?:[\w:.\-]|[^\x00-\x7F]|{_ESC}|%[0-9A-Fa-f]{{2}})"
+_TOKEN = re.compile("|".join([
+    r"(?P<ws>[ \t\r\n]+)",
+    r"(?P<comment>#[^\r\n]*)",
+    r'(?P<long>"""(?:(?:"|"")?(?:[^"\\]|\\.))*"""|\'\'\'(?:(?:\'|\'\')?(?:[^\'\\]|\\.))*\'\'\')',
+    r'(?P<quote>"""|\'\'\')',  # a long string that never closes: Oxigraph refuses the query there
+    r"(?P<string>\"(?:[^\"\\\r\n]|\\.)*\"|'(?:[^'\\\r\n]|\\.)*')",
+    r"(?P<open>[\"'])",  # nor does this one: stop there (each failure scanned once, so scanning stays linear)
+    r"(?P<var>[?$][\w\u00B7\u0300-\u036F\u203F\u2040]+)",
+    r"(?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)",
+    rf"(?P<word>{_NAME_START}{_NAME_REST}*)",
+    r"(?P<op>\^\^|&&|\|\||!=|<=|>=|<<|>>|.)",
+]), re.S)
+_IRIREF = re.compile(r'<(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>')
+_KEYWORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_OPENERS = {"{": "{", "[": "[", "<<": "<<"}
+_CLOSERS = frozenset({"}", "]", ")", ">>"})
+_SERVICE_WORD = re.compile("service", re.I)
+
+
+class QueryRefused(QueryError):
+    """A query the endpoint will not run: nested too deep, or a SERVICE it may not call."""
+
+
+@dataclass
+class Service:
+    """A ``SERVICE`` clause: where its keyword (and SILENT) stand and the endpoint IRI, resolved
+    through PREFIX and BASE; None for a variable or a name that does not resolve."""
+
+    at: int
+    endpoint: str | None = None
+    written: str = ""
+    silent_at: int | None = None
+
+
+@dataclass
+class QueryScan:
+    """What one pass over a query's text found outside comments, strings and IRIs."""
+
+    depth: int = 0
+    first_keyword: str | None = None
+    services: list[Service] = field(default_factory=list)
+    complete: bool = True  # False: an unterminated string ended the scan (the rest's brackets counted raw)
+
+
+def _resolve_iri(iri: str, base: str | None) -> str:
+    """An IRIREF's text with its ``\\u`` escapes decoded, resolved against ``base`` (as written if it cannot be)."""
+    def char(m: re.Match[str]) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        return chr(code) if code <= 0x10FFFF else m.group()
+
+    iri = _UCHAR.sub(char, iri)
+    if base and not re.match(r"[A-Za-z][A-Za-z0-9+.\-]*:", iri):
+        try:
+            return urljoin(base, iri)
+        except ValueError:  # e.g. a malformed IPv6 host: no allow-list entry matches it then
+            return iri
+    return iri
+
+
+def scan_query(text: str, *, prologue_only: bool = False, max_depth: int | None = None) -> QueryScan:
+    """Tokenize ``text`` once as SPARQL does: the deepest nesting of ``{ [ ( <<``, the first keyword
+    after PREFIX/BASE, and each ``SERVICE`` with its endpoint.
+
+    A ``<`` opens an IRI unless it follows an operand inside an expression (``?a<?b``), so neither
+    an IRI holding ``#`` or ``'`` nor a less-than can hide the text after it. ``prologue_only``
+    stops at the first keyword (all :func:`is_update` needs); ``max_depth`` stops once exceeded."""
+    scan = QueryScan()
+    # [kind, mode]: kind "{" "[" "<<" "(e" (expression) "(c" (collection, path, VALUES list); a "{"
+    # level's mode is "pattern", or "clause" in a SELECT list or GROUP/ORDER BY/HAVING, where "(" is an expression
+    frames: list[list[str]] = [["top", "clause"]]
+    prev_kind, prev_text, prev2_text = "", "", ""
+    prefixes: dict[str, str] = {}
+    base: str | None = None
+    expect, prefix_name, in_prologue = "", "", True
+    pos, n = 0, len(text)
+    while pos < n:
+        start, kind, tok = pos, "", ""
+        if text[pos] == "<":
+            operand_before = prev_kind in ("var", "string", "long", "iri", "langtag", "word") or prev_text in (")", "]", ">>")
+            if not (frames[-1][0] == "(e" and operand_before):
+                m = _IRIREF.match(text, pos)
+                if m:
+                    kind, tok = "iri", m.group()
+        if not kind:
+            m = _TOKEN.match(text, pos)
+            kind, tok = m.lastgroup or "op", m.group()
+            if kind == "word" and tok.endswith(".") and not tok.endswith("\\."):  # `?s ex:p ex:o.`
+                tok = tok.rstrip(".")
+                tok += "." if tok.endswith("\\") else ""
+        pos = start + len(tok)
+        if kind in ("ws", "comment"):
+            continue
+        if kind in ("quote", "open"):  # the rest is no query Oxigraph runs; count its brackets raw, to be safe
+            scan.complete = False
+            depth = len(frames) - 1
+            for c in text[start:]:
+                if c in "{[(":
+                    depth += 1
+                    scan.depth = max(scan.depth, depth)
+                elif c in "}])":
+                    depth -= 1
+            break
+        upper = tok.upper() if kind == "word" else tok
+        keyword = kind == "word" and _KEYWORD.fullmatch(tok) is not None and upper not in ("A", "TRUE", "FALSE")
+
+        if expect == "prefix-name":
+            prefix_name, expect = (tok[:-1], "prefix-iri") if kind == "word" and tok.endswith(":") else ("", "")
+        elif expect in ("prefix-iri", "base-iri"):
+            if kind == "iri" and expect == "prefix-iri":
+                prefixes[prefix_name] = _resolve_iri(tok[1:-1], base)
+            elif kind == "iri":
+                base = _resolve_iri(tok[1:-1], base)
+            expect = ""
+        elif expect == "service-endpoint":
+            service = scan.services[-1]
+            if keyword and upper == "SILENT" and service.silent_at is None:
+                service.silent_at = start
+            else:
+                service.written = tok
+                if kind == "iri":
+                    service.endpoint = _resolve_iri(tok[1:-1], base)
+                elif kind == "word" and ":" in tok and not tok.startswith("_:"):
+                    name, local = tok.split(":", 1)
+                    if name in prefixes:
+                        service.endpoint = prefixes[name] + re.sub(r"\\(.)", r"\1", local)
+                expect = ""
+        elif keyword and in_prologue and upper in ("PREFIX", "BASE"):
+            expect = "prefix-name" if upper == "PREFIX" else "base-iri"
+        elif keyword:
+            if in_prologue:
+                in_prologue, scan.first_keyword = False, upper
+                if prologue_only:
+                    return scan
+            if upper == "SERVICE":
+                scan.services.append(Service(start))
+                expect = "service-endpoint"
+            elif upper in ("SELECT", "GROUP", "ORDER", "HAVING"):
+                frames[-1][1] = "clause"
+        elif in_prologue:
+            in_prologue = False
+            if prologue_only:
+                return scan
+
+        if tok == "(" and kind == "op":
+            top, mode = frames[-1]
+            expression = top == "(e" or mode == "clause" or prev_kind == "keyword" or (
+                prev_kind in ("iri", "word") and prev2_text == "FILTER")  # FILTER ex:f(...)
+            frames.append(["(e" if expression else "(c", ""])
+        elif tok in _OPENERS and kind == "op":
+            frames.append([_OPENERS[tok], "pattern"])
+        elif tok in _CLOSERS and kind == "op" and len(frames) > 1 and (tok != ">>" or frames[-1][0] == "<<"):
+            frames.pop()
+        if len(frames) - 1 > scan.depth:
+            scan.depth = len(frames) - 1
+            if max_depth is not None and scan.depth > max_depth:
+                return scan
+        prev2_text = prev_text
+        prev_kind, prev_text = ("keyword" if keyword else kind), upper
+    return scan
+
+
+def split_authority(value: str) -> tuple[str, int | None] | None:
+    """``host[:port]`` (``[v6]:port`` too) as (lower-case host, port or None); None if malformed."""
+    value = value.strip().lower()
+    if value.startswith("["):
+        end = value.find("]")
+        if end < 0:
+            return None
+        host, rest = value[1:end], value[end + 1:]
+    elif value.count(":") > 1:  # a bare IPv6 address
+        host, rest = value, ""
+    else:
+        host, sep, port = value.partition(":")
+        rest = sep + port
+    if not host:
+        return None
+    if not rest:
+        return host, None
+    if rest.startswith(":") and rest[1:].isdigit():
+        return host, int(rest[1:])
+    return None
+
+
+def service_authority(endpoint: str | None) -> tuple[str, int] | None:
+    """(host, port) an ``http(s)://`` endpoint IRI would be called at; None for anything else
+    (another scheme, a relative IRI, user info), which no allow-list entry can match."""
+    m = re.match(r"(https?)://([^/?#]*)(?:[/?#]|\Z)", endpoint or "", re.I)
+    if not m or "@" in m.group(2):
+        return None
+    hp = split_authority(m.group(2))
+    if hp is None:
+        return None
+    return hp[0], hp[1] if hp[1] is not None else (443 if m.group(1).lower() == "https" else 80)
+
+
+def host_allowed(authority: tuple[str, int] | None, allowed: Iterable[str]) -> bool:
+    """Whether ``authority`` is one of ``allowed`` (``HOST`` — any port — or ``HOST:PORT``); names
+    are compared as written, so an encoded or trailing-dot spelling of a host is not the host."""
+    if authority is None:
+        return False
+    for entry in allowed:
+        want = split_authority(entry)
+        if want and want[0] == authority[0] and want[1] in (None, authority[1]):
+            return True
+    return False
+
+
+def check_query(query: str, *, allow_service: Iterable[str] = (), max_depth: int = MAX_DEPTH) -> None:
+    """Refuse, before Oxigraph parses it, a query nested deeper than ``max_depth`` (its parser
+    would overflow the stack) or one calling a SERVICE not in ``allow_service`` (by default none:
+    the endpoint then makes no outbound request). Raises :class:`QueryRefused` or QueryError."""
+    allowed = list(allow_service)
+    scan = scan_query(query, max_depth=max_depth)
+    if scan.depth > max_depth:
+        raise QueryRefused(f"query refused: brackets nested more than {max_depth} levels deep (the "
+                           "endpoint's limit, which keeps the query parser's recursion bounded)")
+    for s in scan.services:
+        shown = s.written or "(no endpoint)"
+        if not allowed:
+            raise QueryRefused(f"federated queries are refused: SERVICE {shown} would make this server send "
+                               "a request; the endpoint calls no other service unless started with "
+                               "--allow-service HOST")
+        if not host_allowed(service_authority(s.endpoint), allowed):
+            raise QueryRefused(f"SERVICE {shown} is refused: only http(s) endpoints on "
+                               f"{', '.join(allowed)} (--allow-service) may be called")
+    problem = _unseen_service(query, scan)
+    if problem:
+        raise QueryError(f"query does not parse: {problem}")
+
+
+def _unseen_service(query: str, scan: QueryScan) -> str | None:
+    """Oxigraph's own verdict on every ``service`` the scan took for text (in a string, an IRI, a
+    name, a comment): with each of them spelled ``servicx``, and the scanned SERVICE clauses made
+    GRAPH, the query must still parse — it cannot if one of them was a keyword after all. Returns
+    the parse error then; None when the scan's reading holds (or there was nothing to check)."""
+    known = {s.at for s in scan.services}
+    if all(m.start() in known for m in _SERVICE_WORD.finditer(query)):
+        return None
+
+    def respell(m: re.Match[str]) -> str:
+        w = m.group()
+        return "GRAPH  " if m.start() in known else w[:6] + ("X" if w[6].isupper() else "x")
+
+    text = list(_SERVICE_WORD.sub(respell, query))
+    for s in scan.services:
+        if s.silent_at is not None:
+            text[s.silent_at:s.silent_at + 6] = " " * 6
+    try:
+        ox.Store().query("".join(text))  # an empty in-memory store: parsing is the point
+    except SyntaxError as exc:
+        return str(exc)
+    except Exception:  # noqa: BLE001 - it parsed; an evaluation error is not ours to report here
+        return None
+    return None
 
 # ------------------------------------------------------------------------------------ parameters
 
@@ -110,6 +372,10 @@ def substitutions(params: Mapping[str, Any] | None) -> dict[ox.Variable, Any]:
     return out
 
 
+_SIMPLE_IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")
+_LETTERS = re.compile(r"[A-Za-z_]+")
+
+
 def _where_brace(query: str) -> int | None:
     """Index just after the ``{`` opening the top-level WHERE group (outside comments, strings and
     IRIs), or None. ``SELECT * { … }`` without the keyword counts too; a CONSTRUCT template does not."""
@@ -129,11 +395,11 @@ def _where_brace(query: str) -> int | None:
                 j += 2 if query[j] == "\\" else 1
             i = j + len(quote)
             continue
-        if c == "<" and re.match(r"<[^<>\"{}|^`\\\s]*>", query[i:]):
+        if c == "<" and _SIMPLE_IRI.match(query, i):
             i = query.index(">", i) + 1
             continue
         if c.isalpha():
-            m = re.match(r"[A-Za-z_]+", query[i:])
+            m = _LETTERS.match(query, i)
             last_word = m.group(0).upper()
             if form is None and last_word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
                 form = last_word

@@ -36,7 +36,7 @@ def build() -> Path:
 
 @pytest.fixture(scope="module")
 def server(build):
-    s = Server(build, "--timeout", "2", "--max-results", "1000", "--workers", "2")
+    s = Server(build, "--timeout", "2", "--max-results", "1000", "--workers", "2", "--cors", "http://example.org")
     yield s
     s.stop()
 
@@ -163,13 +163,17 @@ def test_result_cap_truncates_with_a_header(server):
 
 
 def test_cors_for_browser_clients(server):
+    """CORS is off by default (docs/security.md); ``--cors ORIGIN`` opens it to that origin only."""
     status, headers, _ = http(server.endpoint, method="OPTIONS", headers={
         "Origin": "http://example.org", "Access-Control-Request-Method": "POST",
         "Access-Control-Request-Headers": "Content-Type"})
-    assert status == 200 and headers.get("access-control-allow-origin") == "*"
+    assert status == 200 and headers.get("access-control-allow-origin") == "http://example.org"
     _, headers, _ = http(server.endpoint + "?" + urllib.parse.urlencode({"query": "ASK {}"}),
                          headers={"Origin": "http://example.org"})
-    assert headers.get("access-control-allow-origin") == "*"
+    assert headers.get("access-control-allow-origin") == "http://example.org"
+    _, headers, _ = http(server.endpoint + "?" + urllib.parse.urlencode({"query": "ASK {}"}),
+                         headers={"Origin": "http://evil.example"})
+    assert headers.get("access-control-allow-origin") is None
 
 
 def test_query_page_is_self_contained(server):
