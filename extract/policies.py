@@ -86,6 +86,11 @@ class PolicyFinder:
             pos = 0
             while (i := text.find(word, pos)) >= 0:
                 pos = i + len(word)
+                inner = [x for x in a.mentions if x.start < pos and i < x.end]
+                if inner and all(i <= x.start and x.end <= pos and x.role in ("repeat", "name-post", "ner")
+                                 for x in inner):
+                    for x in inner:  # 习近平|新时代中国特色社会主义思想: the name is part of the policy's
+                        a.remove(x)
                 if not a.taken(i, pos):
                     a.add(Mention(i, pos, "Policy", word, role="known"))
         for m in self.unquoted_re.finditer(text):

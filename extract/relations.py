@@ -114,6 +114,10 @@ class RelationFinder:
                 continue
             if word in ("部署", "讲话", "安排") and any(text.endswith(w, 0, st) for w in self.address_not_after):
                 continue  # 安排部署, 重要讲话: nouns, not someone speaking
+            if word in ("部署", "安排") and a.taken(st - 1, st, ("Meeting", "Organization")):
+                continue  # 落实省第十二次党代会部署: the meeting's or body's plan, a noun
+            if word.startswith("作") and not a.at_boundary(st):
+                continue  # 工作|动员大会: the 作 of 工作 opens no report
             if kind == "address" and word == "讲话" and (text.startswith("精神", en) or text[st - 1:st] in ("的", "、")
                                                        or text[st - 2:st] == "重要" or text.startswith(("和文件", "等"), en)):
                 continue  # 会议、讲话和文件精神: the noun, not someone speaking
