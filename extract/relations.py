@@ -299,6 +299,15 @@ class RelationFinder:
                         subj = prev_subjects
                     nxt = next_start(cues, cue, se)
                     target_m = self.meeting_after(a, cue.end, nxt)
+                    if target_m is None:
+                        # 大会由X主持: the meeting named before the cue, in the passive
+                        target_m = next((m for m in ments if m.type == "Meeting" and block_start <= m.start < cue.start
+                                         and a.text.startswith("由", m.end)), None)
+                        if target_m is not None and target_m.role == "bare" and target_m.entity is None:
+                            big = self._session_for(a, target_m, current)
+                            if big is not None:
+                                target_m.entity = big
+                                a.entities[big].mentions.append(target_m)
                     target = target_m.entity if target_m is not None and target_m.entity is not None else current
                     if target_m is not None and target_m.role == "bare" and target_m.entity is None:
                         if "召开" in cue.word or current is None and cue.kind in ("preside", "attend", "address"):
@@ -388,6 +397,23 @@ class RelationFinder:
                         break
                     prev = earlier[-1]
                     relate("addressed", prev.entity, m.entity, a.sentence_of(m.start))
+
+    @staticmethod
+    def _session_for(a: Analysis, bare: Mention, current: int | None) -> int | None:
+        """The meeting a bare 大会 means: the one in context when it is a 大会 or a congress or CPPCC
+        session, else the last such meeting named before (a 会议 held during it is never 大会)."""
+        def big(i: int) -> bool:
+            name = a.entities[i].name
+            return name.endswith("大会") or bool(re.search(r"(人民代表大会|人大|政协|政治协商会议).*第?[一二三四五六七八九十0-9]+次会议$", name))
+
+        if bare.name != "大会":
+            return current
+        if current is not None and big(current):
+            return current
+        named = [m.entity for m in a.mentions_between(max(0, bare.start - 3000), bare.start)
+                 if m.type == "Meeting" and m.entity is not None
+                 and m.role != "bare" and big(m.entity)]
+        return named[-1] if named else current
 
     def _merge_same_meetings(self, a: Analysis, rels: dict) -> dict:
         """Meetings built while reading (专题会议, 党委会议) that name one already known."""
