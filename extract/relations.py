@@ -40,6 +40,18 @@ def clause_start(text: str, pos: int, floor: int, cap: int) -> int:
     return j
 
 
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    """Is ``pos`` inside one of the sorted, disjoint ``spans``?"""
+    lo, hi = 0, len(spans)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if spans[mid][1] <= pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo < len(spans) and spans[lo][0] <= pos
+
+
 def next_start(cues: list, cue, default: int) -> int:
     """Start of the first cue at or after ``cue.end`` (cues are sorted by start)."""
     i = _bisect_starts(cues, cue.end)
@@ -210,6 +222,8 @@ class RelationFinder:
         closed = False  # 会后…: the meeting in context ended and no new one was named yet
         last_official: int | None = None
         delegated = [(m.start(), m.end()) for m in re.finditer(r"受[^，。；]{1,30}?委托", a.text)]
+        named_meetings = [m for m in a.entity_mentions() if m.type == "Meeting" and m.role != "bare" and m.entity is not None]
+        named_i = 0
 
         for ps, pe in a.paragraphs:
             speaker: int | None = None
@@ -221,10 +235,10 @@ class RelationFinder:
                         or "结束后" in sent[:12] or re.match(r"^[^，。；]{1,8}会后", sent):
                     current = None
                     closed = True
-                if current is None and not closed:
-                    named = [m for m in a.mentions_between(0, ss) if m.type == "Meeting" and m.role != "bare" and m.entity is not None]
-                    if named:
-                        current = named[-1].entity  # the meeting the report has named last
+                while named_i < len(named_meetings) and named_meetings[named_i].start < ss:
+                    named_i += 1  # (one pointer over the named meetings: linear in the text)
+                if current is None and not closed and named_i:
+                    current = named_meetings[named_i - 1].entity  # the meeting the report has named last
                 cues = self.cues_in(a, ss, se)
                 ments = a.mentions_between(ss, se)
                 # 1. meetings the sentence establishes
@@ -291,7 +305,7 @@ class RelationFinder:
                     subj = [m for m in ments if block_start <= m.start < cue.start
                             and m.type in ("Official", "Person", "Organization", "Meeting")
                             and not self._is_object(a, m)
-                            and not any(d0 <= m.start < d1 for d0, d1 in delegated)
+                            and not _inside(delegated, m.start)
                             and not (m.type == "Organization" and a.text.startswith(COLLECTIVE_AFTER, m.end))]
                     between = a.text[prev_end:cue.start]
                     people = [m for m in subj if m.type in ("Official", "Person")]
