@@ -24,7 +24,7 @@ COLLECTIVE_AFTER = ("各", "有关", "相关", "所属", "下属", "直属", "�
 CLAUSE_PUNCT = set("，；：。！？\n")
 # 听取(了)…X(所作的|关于…的)报告/汇报/说明/述职: the officials named inside reported to the meeting
 HEARD = re.compile(r"听取(?:了)?[^。；]{1,80}?(?:报告|汇报|说明|述职|发言|通报)")
-NOUN_DEMANDS = ("总", "新", "工作", "部署", "纪律", "相关", "具体", "有关", "各项", "目标", "任务", "基本")
+NOUN_DEMANDS = ("提", "总", "新", "工作", "部署", "纪律", "相关", "具体", "有关", "各项", "目标", "任务", "基本")
 SPEECH_AT_MEETING = re.compile(r"(?:上|时|期间)(?:、在[^。；]{0,60}?(?:上|时|期间)){0,6}(?:发表)?的(?:重要)?(?:讲话|致辞|发言|重要指示)")
 NON_MEETING_OBJECTS = ("调研", "考察", "活动", "检查", "视察", "慰问", "走访", "督导", "培训", "劳动", "义务")
 
@@ -514,6 +514,8 @@ class RelationFinder:
         text = a.text
         cands = [m for m in subj if m.entity is not None and m.type in ("Official", "Person", "Meeting")]
         for m in reversed(cands):
+            if m.type != "Meeting" and (cue.start - m.end > 80 or any(c in CLAUSE_PUNCT for c in text[m.end:cue.start])):
+                continue  # 习近平总书记…发表重要讲话，给我们…提要求: the cue is in another clause
             if m.type == "Meeting" or self.is_clause_subject(a, m, ss):
                 ent = a.entities[m.entity]
                 return m.entity, ent.type
