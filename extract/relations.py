@@ -128,7 +128,7 @@ class RelationFinder:
                 continue  # 安排部署, 重要讲话: nouns, not someone speaking
             if word in ("部署", "安排") and a.taken(st - 1, st, ("Meeting", "Organization")):
                 continue  # 落实省第十二次党代会部署: the meeting's or body's plan, a noun
-            if word.startswith("作") and not a.at_boundary(st):
+            if word.startswith("作") and not (a.at_boundary(st) or a.taken(st - 1, st, ("Official", "Person", "_Title"))):
                 continue  # 工作|动员大会: the 作 of 工作 opens no report
             if kind == "address" and word == "讲话" and (text.startswith("精神", en) or text[st - 1:st] in ("的", "、")
                                                        or text[st - 2:st] == "重要" or text.startswith(("和文件", "等"), en)):
@@ -163,7 +163,8 @@ class RelationFinder:
                 continue
             if text[st - 1:st] in ("的", "所") or text.startswith(("作为", "作用", "作风"), st):
                 continue
-            if text[st] == "作" and not (a.at_boundary(st) and (a.at_boundary(st + 1) or text.startswith(("作了", "作出"), st))):
+            starts_word = a.at_boundary(st) or a.taken(st - 1, st, ("Official", "Person", "_Title"))
+            if text[st] == "作" and not (starts_word and (a.at_boundary(st + 1) or text.startswith(("作了", "作出"), st))):
                 continue  # 工作|会议上的讲话: the 作 of 工作 opens no report
             if re.match(r"作(?:了|出)?的", text[st:st + 3]) or re.search(r"、在|在[^，。；]*[上时]", m.group()):
                 continue  # 作出的重要指示、在…上的讲话: a relayed instruction, not someone reporting here
