@@ -217,6 +217,8 @@ class NerMentions:
         # in a report that names officials, a person named without any cue is one of them
         # (钱三雄、胡菁菁、杨建新等市委理论学习中心组成员出席; 李克强总理 in a relayed speech)
         reports_officials = any(m.type == "Official" for m in a.mentions)
+        if reports_officials:
+            self.add_unit_heads(a)
         self.add_abbreviations(a)
         self.add_places_in_titles(a)
         for s, e, typ in getattr(a, "ner", []):
@@ -236,6 +238,21 @@ class NerMentions:
                 typ = "Official"
             a.add(Mention(s, e, typ, name, role="ner"))
         return a
+
+    def add_unit_heads(self, a: Analysis) -> None:
+        """上秦镇黄兴俊、水务局曾顺、卫生局王敬忠6名党政主要负责人: in a list, a person named right
+        after the town or body they lead is one of its officials."""
+        text = a.text
+        for m in [x for x in a.mentions if x.type in ("Organization", "Place")]:
+            if text[m.start - 1:m.start] not in ("、", "，", "：", "\n", "了") and m.start > 0 \
+                    and not text.endswith(("听取了", "听取"), 0, m.start):
+                continue
+            end = self.people.name_at(a, m.end, strict=False)
+            if end is None or end - m.end > 4 or a.taken(m.end, end):
+                continue
+            if not (text[end:end + 1] in ("、", "，") or re.match(r"[0-9一二三四五六七八九十]+名", text[end:end + 4])):
+                continue
+            a.add(Mention(m.end, end, "Official", text[m.end:end], role="unit-head", lead=m.start))
 
     def add_places_in_titles(self, a: Analysis) -> None:
         """法国总理若斯潘, 平果市委书记罗成: the place a title names is a place of the article too.

@@ -23,7 +23,7 @@ from extract.lexicons import Lexicons, longest_first
 COLLECTIVE_AFTER = ("各", "有关", "相关", "所属", "下属", "直属", "部分")  # 州政府各部门: the departments attend
 CLAUSE_PUNCT = set("，；：。！？\n")
 # 听取(了)…X(所作的|关于…的)报告/汇报/说明/述职: the officials named inside reported to the meeting
-HEARD = re.compile(r"听取(?:了)?[^。；]{1,80}?(?:报告|汇报|说明|述职|发言|通报)")
+HEARD = re.compile(r"听取(?:了)?[^。；]{1,160}?(?:报告|汇报|说明|述职|发言|通报)")
 NOUN_DEMANDS = ("提", "总", "新", "工作", "部署", "纪律", "相关", "具体", "有关", "各项", "目标", "任务", "基本")
 SPEECH_AT_MEETING = re.compile(r"(?:上|时|期间)(?:、在[^。；]{0,60}?(?:上|时|期间)){0,6}(?:发表)?的(?:重要)?(?:讲话|致辞|发言|重要指示)")
 NON_MEETING_OBJECTS = ("调研", "考察", "活动", "检查", "视察", "慰问", "走访", "督导", "培训", "劳动", "义务")
