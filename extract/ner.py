@@ -217,8 +217,6 @@ class NerMentions:
         # in a report that names officials, a person named without any cue is one of them
         # (钱三雄、胡菁菁、杨建新等市委理论学习中心组成员出席; 李克强总理 in a relayed speech)
         reports_officials = any(m.type == "Official" for m in a.mentions)
-        if reports_officials:
-            self.add_unit_heads(a)
         self.add_abbreviations(a)
         self.add_places_in_titles(a)
         for s, e, typ in getattr(a, "ner", []):
@@ -237,6 +235,8 @@ class NerMentions:
             if typ == "Person" and reports_officials:
                 typ = "Official"
             a.add(Mention(s, e, typ, name, role="ner"))
+        if reports_officials:
+            self.add_unit_heads(a)
         return a
 
     def add_unit_heads(self, a: Analysis) -> None:
@@ -248,8 +248,17 @@ class NerMentions:
                     and not text.endswith(("听取了", "听取"), 0, m.start):
                 continue
             end = self.people.name_at(a, m.end, strict=False)
-            if end is None or end - m.end > 4 or a.taken(m.end, end):
+            if end is None:  # …卫生局邵华3名负责人: a count, no follower word, ends the last name
+                counted = re.match(r"[\u4e00-\u9fff]{2,3}?(?=[0-9一二三四五六七八九十]+名)", text[m.end:m.end + 6])
+                if counted and text[m.end] in self.surnames:
+                    end = m.end + counted.end()
+            if end is None or end - m.end > 4:
                 continue
+            inner = [x for x in a.mentions if x.start < end and m.end < x.end]
+            if any(x.role != "ner" or x.start < m.end or x.end > end for x in inner):
+                continue
+            for x in inner:
+                a.remove(x)  # 卫生局|邵华: the model read the name as a place
             if not (text[end:end + 1] in ("、", "，") or re.match(r"[0-9一二三四五六七八九十]+名", text[end:end + 4])):
                 continue
             a.add(Mention(m.end, end, "Official", text[m.end:end], role="unit-head", lead=m.start))

