@@ -107,6 +107,7 @@ class RelationFinder:
         self.event_verbs = longest_first(lex.meetings["event_verbs"])
         self.pronouns = c["pronouns"]
         self.address_not_after = c.get("address_not_after", [])
+        self.body_reports = set(c.get("report_by_body", []))
         self.address_patterns = re.compile("|".join(f"(?:{x})" for x in c.get("address_patterns", []))) \
             if c.get("address_patterns") else None
 
@@ -345,7 +346,9 @@ class RelationFinder:
                                 relate({"attend": "attended", "preside": "presided", "address": "addressed"}[cue.kind],
                                        m.entity, target, ev)
                                 last_official = m.entity
-                            elif etype == "Organization" and cue.kind == "attend":
+                            elif etype == "Organization" and (cue.kind == "attend" or cue.kind == "address"
+                                                              and cue.word in self.body_reports and not people):
+                                # 市财政局、市统计局分别介绍交流了经验: a body that reports at a meeting attends it
                                 relate("attended", m.entity, target, ev)
                     if cue.kind == "speech":
                         sp = self._speaker(a, cue, subj, ss, last_official, current)
