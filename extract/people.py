@@ -31,6 +31,9 @@ BYLINE_NEXT = re.compile(r"[ \u3000]+|[ \u3000]*[、，,][ \u3000]*")
 BYLINE_AFTER = set(" \u3000、，,）)")
 # a parenthesised signature of one to three names that closes a paragraph
 SIGNATURE = re.compile(r"[（(]((?:[\u4e00-\u9fff·]{2,8}[ \u3000、]?){1,3})[）)][ \u3000]*(?=\n|$)")
+# a post in a school, hospital, company or research body (not its party post): a Person's title
+NON_PUBLIC_POST = re.compile(r"(?:学院|大学|学校|中学|小学|医院|公司|集团|银行|研究院|研究所|商会|协会)"
+                             r"(?!.*(?:书记|党委|党组|纪委))")
 APPOINTMENT = re.compile(r"(?:决定任命|任命|免去|提名|选举|补选|同意|接受)")
 NOT_NAME_START = set("们的了着过之其该此")
 LIST_CLAUSE_PUNCT = set("，。；：！？\n")
@@ -333,6 +336,14 @@ class PeopleFinder:
             if any(self.is_person_role(t) for t in titles[-1:]):
                 continue
             lead = chain[0][0]
+            if all(NON_PUBLIC_POST.search(t) for t in titles):
+                # 纺织学院院长郑志荣, 发展规划处处长 of a college: posts in schools, hospitals and
+                # companies make Persons; their party posts (…集团党委书记) stay official
+                for s0, e0 in names:
+                    a.add(Mention(s0, e0, "Person", text[s0:e0], titles=list(titles), role="title", lead=lead))
+                for s0, e0 in chain:
+                    a.add(Mention(s0, e0, "_Title", text[s0:e0], role="title"))
+                continue
             for s, e in names:
                 a.add(Mention(s, e, "Official", text[s:e], titles=list(titles), role="title", lead=lead))
             for s, e in chain:

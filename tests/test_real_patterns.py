@@ -211,3 +211,11 @@ def test_people_appointed_or_resigning_are_officials():
     rec = extract_text(
         "会议接受郜长海辞去云岚区人民政府区长职务的请求，任命邵立新为云岚区人民政府副区长。\n")
     assert {"郜长海", "邵立新"} <= {e.name for e in rec.entities if e.type == "Official"}
+
+
+def test_posts_in_schools_and_companies_make_persons_but_party_posts_officials():
+    rec = extract_text(
+        "3月8日，云岚县招商推介会在杭州举行，县委书记欧阳丽出席。\n"
+        "云岚职业技术学院院长郜长海，云岚交投集团党委书记、董事长苗立新出席推介会。\n")
+    types = {e.name: e.type for e in rec.entities}
+    assert types.get("郜长海") == "Person" and types.get("苗立新") == "Official"
