@@ -333,10 +333,11 @@ class PeopleFinder:
             if not chain:
                 continue
             titles = [text[s:e] for s, e in chain]
-            if any(self.is_person_role(t) for t in titles[-1:]):
-                continue
+            if all(self.is_person_role(t) or NON_PUBLIC_POST.search(t) for t in titles) \
+                    and any(self.is_person_role(t) for t in titles[-1:]):
+                continue  # 董事长贺立: a Person (the role finder takes it); 集团党委书记、董事长 is official
             lead = chain[0][0]
-            if all(NON_PUBLIC_POST.search(t) for t in titles):
+            if all(NON_PUBLIC_POST.search(t) or self.is_person_role(t) for t in titles):
                 # 纺织学院院长郑志荣, 发展规划处处长 of a college: posts in schools, hospitals and
                 # companies make Persons; their party posts (…集团党委书记) stay official
                 for s0, e0 in names:
@@ -539,6 +540,14 @@ class PeopleFinder:
             start = 0
             while (i := text.find(role, start)) >= 0:
                 start = i + len(role)
+                chain = self.titles_ending_at(a, i - 1) if text[i - 1:i] == "、" else []
+                if chain and not all(NON_PUBLIC_POST.search(text[s0:e0]) for s0, e0 in chain):
+                    # 集团党委书记、董事长苗立新: the official post before the role decides
+                    titles = [text[s0:e0] for s0, e0 in chain] + [role]
+                    for s, e in self.name_list_at(a, start):
+                        if not a.taken(s, e):
+                            a.add(Mention(s, e, "Official", text[s:e], titles=titles, role="title", lead=chain[0][0]))
+                    continue
                 for s, e in self.name_list_at(a, start, loose=role not in self.rules.generic_roles):
                     head = text[s:s + 2]
                     if freq_of(head) >= 2000 and not (tag_of(head) or "").startswith("nr"):
