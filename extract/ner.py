@@ -178,7 +178,7 @@ def model_body_start(a: Analysis, start: int, head_start: int, end: int) -> int 
         return last[0]  # 旅游专项|治理办公室: the model reads the whole body's name
     if last is not None and last[2] == "ORG" and last[1] == end and start < last[0]:
         between = {model_word(a, i)[2] for i in range(start, last[0]) if model_word(a, i)}
-        if between & {"v", "vd", "vn", "p", "PER", "d", "u", "m", "TIME", "t"}:
+        if between & {"v", "vd", "vn", "p", "PER", "d", "u", "TIME", "t"}:  # (not m: 县|十七届|人大常委会)
             return last[0]  # 宗国英辞去|滨海新区人民政府: the model's body starts after the verb
     pos = start
     i = start
