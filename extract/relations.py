@@ -372,7 +372,8 @@ class RelationFinder:
                         speaker = None
         # the chair whose remarks are reported (X强调 at a meeting X chairs) addressed it
         for official, meeting, ev in chair_speeches:
-            if ("presided", official, meeting) in rels:
+            if ("presided", official, meeting) in rels or ("attended", official, meeting) in rels \
+                    and self.delegate_speech(a, official, ev):
                 relate("addressed", official, meeting, ev)
         self._reported_speeches(a, relate)
         for official, meeting, ev in heard:
@@ -382,6 +383,14 @@ class RelationFinder:
         for (kind, src, tgt), ev in rels.items():
             a.relations.append(RelationDraft(kind, src, tgt, ev))
         return a
+
+    @staticmethod
+    def delegate_speech(a: Analysis, official: int, ev: tuple[int, int]) -> bool:
+        """董晓宇代表说, 赵文锋委员表示: a deputy or member speaking in a delegation's or group's
+        discussion addressed it."""
+        sent = a.text[ev[0]:ev[1]]
+        name = a.entities[official].name
+        return bool(re.search(re.escape(name) + r"(?:代表|委员)(?:说|表示|认为|指出|建议)", sent))
 
     def _reported_speeches(self, a: Analysis, relate) -> None:
         """传达学习习近平总书记在中央全面深化改革委员会第四次会议上的重要讲话: X addressed Y."""

@@ -219,3 +219,12 @@ def test_posts_in_schools_and_companies_make_persons_but_party_posts_officials()
         "云岚职业技术学院院长郜长海，云岚交投集团党委书记、董事长苗立新出席推介会。\n")
     types = {e.name: e.type for e in rec.entities}
     assert types.get("郜长海") == "Person" and types.get("苗立新") == "Official"
+
+
+def test_a_deputy_speaking_in_a_delegation_meeting_addressed_it():
+    rec = extract_text(
+        "1月21日，出席省十四届人大二次会议的云岚代表团举行全体会议，审议政府工作报告。\n"
+        "代表团团长、市委书记欧阳丽，代表团副团长、市长郜长海参加审议。\n"
+        "欧阳丽代表说，报告实事求是，完全赞同。\n")
+    assert "欧阳丽" in {o for o, _ in _rels(rec, "addressed")}
+    assert "郜长海" not in {o for o, _ in _rels(rec, "addressed")}
