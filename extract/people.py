@@ -35,6 +35,7 @@ SIGNATURE = re.compile(r"[（(]((?:[\u4e00-\u9fff·]{2,8}[ \u3000、]?){1,3})[�
 NON_PUBLIC_POST = re.compile(r"(?:学院|大学|学校|中学|小学|医院|公司|集团|银行|研究院|研究所|商会|协会)"
                              r"(?!.*(?:书记|党委|党组|纪委))")
 APPOINTMENT = re.compile(r"(?:决定任命|任命|免去|提名|选举|补选|同意|接受)")
+REPORT_AFTER = re.compile(r"关于|报告|讲话|重要|了|出(?!席)|工作|专题|动员|总结|交流|说明|表态|典型|发言")
 NOT_NAME_START = set("们的了着过之其该此")
 LIST_CLAUSE_PUNCT = set("，。；：！？\n")
 MAX_LIST_CLAUSE = 400
@@ -180,7 +181,8 @@ class PeopleFinder:
                 continue
             if is_function_word(piece) or self.rules.long_follower_re.match(text, pos):
                 continue  # 强调, 出席: a cue word, not a name
-            if given == 2 and piece[-1] in SPLIT_OFF and (a.at_boundary(end - 1) or model_starts_word(a, end - 1)):
+            if given == 2 and piece[-1] in SPLIT_OFF and (a.at_boundary(end - 1) or model_starts_word(a, end - 1)
+                                                          or piece[-1] == "作" and REPORT_AFTER.match(text, end)):
                 continue  # 欧阳军|等, 李军|作讲话: the segmenter or the model split a function character off
             candidates.append((a.at_boundary(end), given == 2, end))
         if not candidates:

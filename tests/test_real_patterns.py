@@ -228,3 +228,12 @@ def test_a_deputy_speaking_in_a_delegation_meeting_addressed_it():
         "欧阳丽代表说，报告实事求是，完全赞同。\n")
     assert "欧阳丽" in {o for o, _ in _rels(rec, "addressed")}
     assert "郜长海" not in {o for o, _ in _rels(rec, "addressed")}
+
+
+def test_reports_after_names_and_arrangements():
+    rec = extract_text(
+        "6月3日，市政协召开十届二十次常委会议。\n"
+        "市委常委、组织部部长柯长海作关于补选市政协副主席、常务委员候选人名单（草案）的说明。\n"
+        "会上，市政协主席王燕华就下一步主题教育工作进行安排部署。\n")
+    speakers = {o for o, _ in _rels(rec, "addressed")}
+    assert {"柯长海", "王燕华"} <= speakers
