@@ -251,7 +251,8 @@ class RelationFinder:
                     after = a.text[m.end:m.end + 24]
                     if re.match(r"^(的)?(决定|议案|通知|筹备|报告|方案|预备)", after) or "关于" in before:
                         continue  # 关于召开…会议的决定: a document about the meeting, not the meeting held
-                    if re.search(r"(召开|举行|主持召开|收听收看|出席|参加|列席|组织|开展)(了)?$", before) or re.match(
+                    if re.search(r"(召开|举行|主持召开|收听收看|出席|参加|列席|组织|开展)(了)?$", before) \
+                            or re.search(r"组织(?=[^，。；]{2,12}$)", m.name) or re.match(
                             r"^(（[^）]*）)?(在[^，。]{0,14})?(隆重)?(召开|举行|开幕)", after) or re.search(r"(召开|举行)(了)?[^，。；]{0,14}$", before):
                         current = m.entity
                 # built meetings: ORG 召开会议 / ORG 就…进行调度

@@ -237,3 +237,12 @@ def test_reports_after_names_and_arrangements():
         "会上，市政协主席王燕华就下一步主题教育工作进行安排部署。\n")
     speakers = {o for o, _ in _rels(rec, "addressed")}
     assert {"柯长海", "王燕华"} <= speakers
+
+
+def test_a_second_meeting_organised_after_the_first():
+    rec = extract_text(
+        "9月29日上午，区局、处两级中心组集中学习在区文化宫举行，区委书记欧阳丽主持会议。\n"
+        "专题报告会后，云岚街道党政领导班子组织集中交流研讨。\n"
+        "街道党工委副书记郜长海、街道调研员邵华分别进行交流发言。\n")
+    second = {m for o, m in _rels(rec, "addressed") if o in ("郜长海", "邵华")}
+    assert second and all("交流研讨" in m for m in second)
