@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -100,6 +101,67 @@ def labelled_date(text: str) -> str | None:
     return None
 
 
+# ---------------------------------------------------------------- plain metadata values
+# Metadata a file states about itself (a jsonl line's fields, a 来源 label) is untrusted text: it is
+# kept as one plain line of bounded length, and a source only when it can be a publisher's name,
+# because resolution reads places out of sources (泽川日报 → 泽川) and names relative bodies after them.
+META_LIMITS = {"title": 500, "source": 40, "published": 64, "url": 2048}
+_PUBLISHER_PUNCT = set(" ·・-—–_&.()（）《》")
+_URL_FORBIDDEN = re.compile(r"[\s<>\"'`\\{}|^]")
+
+
+def plain_text(value: object, limit: int) -> str | None:
+    """``value`` as one plain line: a string (or integer), control and format characters and lone
+    surrogates turned into spaces, runs of whitespace made one space; None when empty or a list,
+    object, bool. Longer than ``limit`` characters: cut to ``limit``."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return None
+    raw = str(value)[: 8 * limit + 64]  # bounded work, whatever the field's size
+    text = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in raw)
+    text = " ".join(text.split())
+    return text[:limit] or None
+
+
+def publisher_name(value: object) -> str | None:
+    """A source that can be the name of a paper, site or agency (新华社, 泽川日报, CCTV-13):
+    letters, digits, spaces and ·-&.()（）《》, at most 40 characters; anything else (markup,
+    quotes, query text, a paragraph) is no source at all."""
+    if isinstance(value, str) and len(value) > 4 * META_LIMITS["source"]:
+        return None
+    text = plain_text(value, 4 * META_LIMITS["source"])
+    if text is None or len(text) > META_LIMITS["source"]:
+        return None
+    if not all(c.isalnum() or c in _PUBLISHER_PUNCT for c in text) or not any(c.isalnum() for c in text):
+        return None
+    return text
+
+
+def plain_url(value: object) -> str | None:
+    """An http(s) URL (or one without a scheme) of at most 2048 characters, else None."""
+    if not isinstance(value, str) or len(value) > META_LIMITS["url"]:
+        return None
+    text = value.strip()
+    if not text or _URL_FORBIDDEN.search(text) or any(unicodedata.category(c)[0] == "C" for c in text):
+        return None
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", text)
+    if scheme and scheme.group(1).lower() not in ("http", "https"):
+        return None
+    return text
+
+
+def given_meta(obj: dict) -> dict[str, str]:
+    """The metadata fields of a jsonl article (title, url, published, source), each plain and bounded
+    (see :data:`META_LIMITS`); fields that are not plain values are left out."""
+    out: dict[str, str] = {}
+    for key, clean in (("title", lambda v: plain_text(v, META_LIMITS["title"])),
+                       ("published", lambda v: plain_text(v, META_LIMITS["published"])),
+                       ("source", publisher_name), ("url", plain_url)):
+        value = clean(obj.get(key))
+        if value:
+            out[key] = value
+    return out
+
+
 # ---------------------------------------------------------------- source
 _STOP = r"\s|\||｜|【|】|\[|\]|（|）|\(|\)|，|,|。|;|；"
 
@@ -115,7 +177,7 @@ def find_source(text: str) -> tuple[str, tuple[int, int]] | None:
             if cut:
                 value = value[: cut.start()]
             value = value.strip("：:·-— ")
-            if value:
+            if value and publisher_name(value) == value:  # 来源：<script>… names no source
                 return value, (m.end(), m.end() + len(value))
     return None
 
@@ -128,6 +190,15 @@ _SPACE = "[ \u3000\u00a0]"
 def clean_name(name: str) -> str:
     """A byline name as a clean string: no spaces (吴　凡 → 吴凡), ・ and • written as ·."""
     return re.sub(r"[\s\u3000\u00a0]", "", name).replace("・", "·").replace("•", "·")
+
+
+_PERSON_NAME = re.compile(r"[\u3400-\u9fff]{2,4}|[\u3400-\u9fff]+(?:·[\u3400-\u9fff]+)+")
+
+
+def looks_like_person_name(name: str) -> bool:
+    """A byline name as :func:`_names_at` reads them: 2–4 Chinese characters, or up to 12 joined
+    by · (阿依古丽·买买提); what else a page calls its author does not become a Person."""
+    return bool(_PERSON_NAME.fullmatch(name)) and len(name.replace("·", "")) <= 12
 
 
 _LABEL_ENDERS = " \u3000\u00a0)）】]|、,，;；:：\r\n"

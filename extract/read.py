@@ -2,7 +2,8 @@
 
 ``.txt`` (any encoding :mod:`extract.decode` detects), ``.html``/``.htm`` (one article per page) and
 ``.jsonl`` (one article per line: ``text`` plus optional ``title``, ``url``, ``published``,
-``source``). Every problem is a :class:`ReadError` naming the file (and line) and one reason; when
+``source``, each kept only as a plain string of bounded length, a source only if it can be a
+publisher's name: :func:`extract.meta.given_meta`). Every problem is a :class:`ReadError` naming the file (and line) and one reason; when
 reading many paths the errors come out in the stream so the other files are still read.
 """
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Iterable, Iterator
 from extract.decode import DecodeError, decode_bytes
 from extract.document import DocMeta, Document
 from extract.charview import compose, normalise_spaces, prepare
+from extract.meta import given_meta
 
 SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -125,7 +127,7 @@ def _jsonl_items(path: str, text: str, encoding: str) -> Iterator[Document | Rea
         if not isinstance(body, str) or not body.strip():
             yield ReadError(where, "no 'text' field with the article")
             continue
-        given = {k: obj.get(k) for k in ("title", "url", "published", "source") if isinstance(obj.get(k), (str, int))}
+        given = given_meta(obj)  # plain, bounded strings: they are untrusted (extract/meta.py)
         try:
             yield document_from_text(body, path, encoding=encoding, line=number, given=given)
         except ReadError as exc:
@@ -167,17 +169,25 @@ def read_path(path: str, *, max_bytes: int | None = None) -> list[Document]:
 
 
 def expand_paths(paths: Iterable[str]) -> Iterator[str | ReadError]:
-    """Files named, and readable files inside folders (recursive, sorted); a missing path is an error."""
+    """Files named, and readable files inside folders (recursive, sorted); a missing path is an error,
+    and so is a folder that cannot be listed (``os.walk`` alone would skip it without a word)."""
     for p in paths:
         p = str(p)
         if os.path.isdir(p):
             found = []
-            for root, dirs, files in os.walk(p):
+            unreadable: list[ReadError] = []
+
+            def note(exc: OSError) -> None:
+                where = exc.filename if exc.filename is not None else p
+                unreadable.append(ReadError(str(where), f"cannot read folder: {exc.strerror or exc}"))
+
+            for root, dirs, files in os.walk(p, onerror=note):
                 dirs[:] = [d for d in dirs if not d.startswith(".")]
                 for name in files:
                     if name.lower().endswith(SUFFIXES) and not name.startswith("."):
                         found.append(os.path.join(root, name))
             yield from sorted(found)
+            yield from unreadable
         elif os.path.exists(p):
             yield p
         else:

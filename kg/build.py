@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Iterator, Mapping
 
 from kg.graph import Graph
 from kg.publish import BuildBusy, output_lock, write_outputs
-from kg.record import Record
+from kg.record import Record, RecordError, check_offsets
 from kg.resolve import DEFAULT_BASE_IRI, resolve
 from kg.writers import STATE_DIR, WRITERS, Outputs, chunked, write_rdf_file, write_turtle
 
@@ -32,12 +32,14 @@ __all__ = ["BuildBusy", "BuildResult", "Outputs", "STATE_DIR", "WRITERS", "artic
 def article_texts(records: Iterable[Record]) -> dict[str, str]:
     """doc.id → the article text as decoded from its file, read back through ``extract.read``.
 
-    Records keep offsets only; the evidence sentences need the text. A file's documents come out in
-    the same order as its records (one per article; a jsonl file's bad lines are skipped by both),
-    and a record is paired with its document only when every offset it holds fits that text.
+    Records keep offsets only; the evidence sentences need the text. A document is paired with the
+    record whose ``doc.id`` is its text's hash (``kg.pipeline.doc_id``): then it is the very text the
+    record was made from. Records with ids of their own (other tools) are paired by position when a
+    file gives as many documents as it has records and every offset the record holds fits the text.
     """
     from extract.document import Document
     from extract.read import iter_path
+    from kg.pipeline import doc_id
 
     by_path: dict[str, list[Record]] = {}
     for rec in records:
@@ -47,11 +49,13 @@ def article_texts(records: Iterable[Record]) -> dict[str, str]:
         if not os.path.isfile(path):
             continue
         docs = [d for d in iter_path(path) if isinstance(d, Document)]
-        if len(docs) != len(recs):
-            continue
-        for rec, doc in zip(recs, docs):
-            if _fits(rec, doc.text):
-                texts[rec.doc.id] = doc.text
+        by_id = {doc_id(d.text): d.text for d in docs}
+        for i, rec in enumerate(recs):
+            text = by_id.get(rec.doc.id)
+            if text is None and len(docs) == len(recs) and _fits(rec, docs[i].text):
+                text = docs[i].text
+            if text is not None:
+                texts[rec.doc.id] = text
     return texts
 
 
@@ -86,6 +90,13 @@ def build_from_records(records: Iterable[Record], out_dir: str | os.PathLike[str
     records = list(records)
     if texts is None:
         texts = article_texts(records)
+    for rec in records:  # offsets past the end of the very text a record was made from: a bad record
+        text = texts.get(rec.doc.id) if isinstance(texts, Mapping) else None
+        if text is not None:
+            try:
+                check_offsets(rec, len(text))
+            except RecordError as exc:
+                raise RecordError(f"record of {rec.doc.path}: {exc}") from None
     graph = resolve(records, texts=texts, base_iri=base_iri)
     written = write_outputs(graph, out_dir)
     return BuildResult(graph, written, len(graph.articles), seconds=time.perf_counter() - started)

@@ -2,13 +2,21 @@
 
 Each command module exposes ``register(subparsers)`` which adds its parser and sets ``func``
 (called with the parsed args, returning the exit status).
+
+SIGTERM (``kill``, a container or CI stopping the job) is turned into an exception in the main
+thread, as Ctrl-C is, so that every ``finally`` runs: temp files are removed, worker processes
+stopped, and no output is left half-written. The exit status is then 143 (128 + SIGTERM).
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import importlib.util
+import signal
 import sys
+import threading
+from typing import Iterator
 
 COMMANDS = ["setup", "extract", "build", "query", "serve", "load", "export", "viz"]
 
@@ -26,10 +34,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived: unwinds like Ctrl-C (code that cleans up on KeyboardInterrupt does so here)."""
+
+
+def _on_sigterm(signum: int, frame) -> None:  # noqa: ARG001 - signal handler signature
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # one is enough: let the clean-up finish
+    raise Terminated()
+
+
+@contextlib.contextmanager
+def sigterm_unwinds() -> Iterator[None]:
+    """While the block runs, SIGTERM raises :class:`Terminated` (main thread only); restored after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return int(args.func(args) or 0)
+        with sigterm_unwinds():
+            return int(args.func(args) or 0)
+    except Terminated:
+        print("kg: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         print("kg: interrupted", file=sys.stderr)
         return 130

@@ -28,24 +28,25 @@ WINDOW_PER_WORKER = 3  # batches in flight per worker
 DEFAULT_BATCH = 8  # files per task
 
 
-def _extract_bytes(name: str, data: bytes, segmenter: str) -> tuple[list[Item], int, int]:
-    """Runs on a worker: extract a file given as bytes (written to a temp file of the same name)."""
+def _extract_bytes(name: str, data: bytes, segmenter: str, doc_timeout: float | None = None) -> tuple[list[Item], int, int]:
+    """Runs on a worker: extract a file given as bytes (written to a temp file of the same name);
+    ``doc_timeout`` is the client's per-document budget (remote workers do not share its environment)."""
     folder = tempfile.mkdtemp(prefix="kg-dask-")
     try:
         path = os.path.join(folder, os.path.basename(name) or "article.txt")
         with open(path, "wb") as fh:
             fh.write(data)
-        items = extract_items(path, segmenter)
+        items = extract_items(path, segmenter, doc_timeout)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return items, os.getpid(), peak_rss()
 
 
-def _extract_batch(files: list[tuple[int, str, bytes]], segmenter: str) -> list[Result]:
+def _extract_batch(files: list[tuple[int, str, bytes]], segmenter: str, doc_timeout: float | None = None) -> list[Result]:
     """Runs on a worker: several files in one task (fewer round trips through the scheduler)."""
     out = []
     for index, name, data in files:
-        items, pid, rss = _extract_bytes(name, data, segmenter)
+        items, pid, rss = _extract_bytes(name, data, segmenter, doc_timeout)
         out.append((index, items, pid, rss))
     return out
 
@@ -134,7 +135,10 @@ class DaskExecutor:
         batches finish. A batch is also the unit lost if the build is interrupted."""
         from distributed import as_completed
 
+        from kg.pipeline import doc_timeout_default
+
         assert self.client is not None, "use DaskExecutor as a context manager"
+        budget = doc_timeout_default()
         todo = iter(tasks)
         window = WINDOW_PER_WORKER * self.workers
         ac = as_completed()
@@ -150,7 +154,7 @@ class DaskExecutor:
             if not batch:
                 return False
             counter += 1
-            ac.add(self.client.submit(_extract_batch, batch, self.segmenter, pure=False,
+            ac.add(self.client.submit(_extract_batch, batch, self.segmenter, budget, pure=False,
                                       key=f"kg-extract-{os.getpid()}-{id(ac)}-{counter}"))
             return True
 

@@ -54,24 +54,31 @@ def _line_of(where: str, path: str) -> int | None:
     return None
 
 
-def extract_items(path: str, segmenter: str = "pkuseg") -> list[Item]:
+def extract_items(path: str, segmenter: str = "pkuseg", doc_timeout: float | None = None) -> list[Item]:
     """What one file gives, in file order: a record (with its article text) or an error per item.
 
-    The segmenter is loaded only if the file has an article (unreadable files need none).
+    The segmenter is loaded only if the file has an article (unreadable files need none). Each
+    article has ``doc_timeout`` seconds (default ``$ZHENGWU_KG_DOC_TIMEOUT``, which ``kg build
+    --doc-timeout`` sets and worker processes inherit; kg.pipeline.time_budget); one over it is an error item marked
+    ``"timeout": True``, which the build does not keep in its cache (a rerun with more time retries it).
     """
     from extract.read import ReadError, iter_path
+    from kg.pipeline import ExtractError, doc_timeout_default, extract_document
 
+    budget = doc_timeout_default() if doc_timeout is None else doc_timeout
     items: list[Item] = []
     for doc in iter_path(path):
         if isinstance(doc, ReadError):
             items.append({"line": _line_of(doc.path, path), "error": doc.reason})
             continue
-        try:
-            record = get_extractor(segmenter).extract(doc)
-        except Exception as err:  # an extractor bug must not stop the batch (as kg.pipeline.iter_records)
-            items.append({"line": doc.line, "error": f"extraction failed: {type(err).__name__}: {err}"})
+        result = extract_document(get_extractor(segmenter), doc, budget)  # as kg.pipeline.iter_records
+        if isinstance(result, ExtractError):
+            item: Item = {"line": doc.line, "error": result.reason}
+            if result.timed_out:
+                item["timeout"] = True
+            items.append(item)
             continue
-        items.append({"line": doc.line, "record": record.to_dict(), "text": doc.text})
+        items.append({"line": doc.line, "record": result.to_dict(), "text": doc.text})
     return items
 
 

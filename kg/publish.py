@@ -99,6 +99,9 @@ def _fork_writers(writers: list, outputs: Outputs, staging: Path) -> int | None:
         return pid
     status = 1
     try:
+        import signal
+
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent stops this child with SIGTERM
         outputs.indexes, outputs.stats = {}, {}
         for name, writer in writers:
             _run_writer(name, writer, outputs, staging)
@@ -150,17 +153,57 @@ def write_outputs(graph: Graph, out_dir: str | os.PathLike[str], writers: list[t
         return _write_outputs(graph, out_dir, writers, extra, stats)
 
 
+LOCK_FILE = ".kg-build.lock"
+_held_locks: set[int] = set()  # descriptors of the output locks this process holds
+
+
+def _drop_locks_in_child() -> None:
+    """In a forked child: let go of the parent's build locks. An ``flock`` belongs to the open file,
+    which fork shares, so a child still writing (graph.html, alongside) after its parent was killed
+    would keep the folder locked and the rerun would be refused. Each descriptor is pointed at
+    /dev/null (its number stays valid for the file object that owns it); the parent keeps its lock."""
+    if not _held_locks:
+        return
+    null = os.open(os.devnull, os.O_RDONLY)
+    try:
+        for fd in _held_locks:
+            with contextlib.suppress(OSError):
+                os.dup2(null, fd)
+    finally:
+        os.close(null)
+        _held_locks.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_drop_locks_in_child)
+
+
 @contextlib.contextmanager
 def output_lock(out_dir: Path) -> Iterator[None]:
-    """One build at a time writes into a folder (a second one gets a clear error, not a mix)."""
+    """One build at a time writes into a folder (a second one gets a clear error, not a mix).
+
+    The lock is the kernel's ``flock`` on ``DIR/.kg-build.lock``: released when the holder exits,
+    however it dies, and never held by forked children (:func:`_drop_locks_in_child`). The file
+    holds the owner's pid, named in the error a second build gets.
+    """
     import fcntl
 
-    with open(out_dir / ".kg-build.lock", "w") as fh:
+    fd = os.open(out_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    with os.fdopen(fd, "r+", encoding="ascii", errors="replace") as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise BuildBusy(f"{out_dir}: another kg build is writing its outputs; try again when it is done") from None
-        yield
+            owner = fh.read(32).strip()
+            who = f" (pid {owner})" if owner.isdigit() else ""
+            raise BuildBusy(f"{out_dir}: another kg build{who} is writing its outputs; try again when it is done") from None
+        _held_locks.add(fh.fileno())
+        try:
+            fh.truncate(0)
+            fh.write(f"{os.getpid()}\n")
+            fh.flush()
+            yield
+        finally:
+            _held_locks.discard(fh.fileno())
 
 
 class BuildBusy(ValueError):

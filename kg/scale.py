@@ -78,6 +78,7 @@ class ScaleStats:
     pruned: int = 0
     reused_fragments: int = 0  # input files whose resolution fragments came from the previous build
     outputs: dict = field(default_factory=dict)  # blocks made / copied, store quads changed (kg.build)
+    timed_out: set[str] = field(default_factory=set)  # keys of files with an article over --doc-timeout
 
 
 @dataclass
@@ -174,6 +175,8 @@ def extract_missing(units: list[Unit], cache: RecordCache, executor_factory: Cal
             for index, items, pid, rss in ex.run((u.index, u.path) for u in todo.values()):
                 unit = by_index[index]
                 cache.put(unit.key, unit.path, items)
+                if any(it.get("timeout") for it in items):  # the budget, not the file, decided: retry next time
+                    stats.timed_out.add(unit.key)
                 stats.extracted_files += 1
                 stats.extracted_articles += sum(1 for it in items if "record" in it)
                 stats.worker_peak_rss[pid] = max(stats.worker_peak_rss.get(pid, 0), rss)
@@ -302,9 +305,11 @@ class Resolution:
         outputs.stats[RECORDS_FILE] = w.made
         return [RECORDS_FILE]
 
-    def save_fragments(self) -> None:
-        """Keep this build's fragments for the next one (after the outputs are in place)."""
-        self.store.save(self.units_state, self.made)
+    def save_fragments(self, forget: set[str] = frozenset()) -> None:
+        """Keep this build's fragments for the next one (after the outputs are in place), except
+        those of ``forget`` (files to extract again next time)."""
+        used = {k: v for k, v in self.units_state.items() if k not in forget}
+        self.store.save(used, self.made - set(forget))
 
 
 def _umask() -> int:
@@ -370,7 +375,7 @@ def build_scaled(paths: Iterable[str], out_dir: str | os.PathLike[str], *, worke
             t = time.perf_counter()
             written = write_outputs(graph, out, extra=resolution.publish_into, stats=stats.outputs)
             if use_cache:
-                resolution.save_fragments()
+                resolution.save_fragments(forget=stats.timed_out)
         finally:
             if gc_was_on:
                 gc.enable()
@@ -380,6 +385,8 @@ def build_scaled(paths: Iterable[str], out_dir: str | os.PathLike[str], *, worke
         if own_cache:
             stats.pruned = cache.prune({u.key for u in units if u.key})
     finally:
+        for key in stats.timed_out:  # an article over the time budget is extracted again next build
+            cache._file(key).unlink(missing_ok=True)
         if tmp_cache:
             shutil.rmtree(tmp_cache, ignore_errors=True)
     stats.main_peak_rss = peak_rss()

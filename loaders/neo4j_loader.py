@@ -26,6 +26,27 @@ class Neo4jLoadError(Exception):
     """A load failed for a reason the user can act on (message is one line)."""
 
 
+URI_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
+def check_uri(uri: str) -> None:
+    """Refuse a URI the Bolt driver cannot use, before connecting: an ``http://`` URI (the browser's
+    port) would otherwise end in the driver's ``ModuleNotFoundError: aiohttp``."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(uri)
+        scheme, host, _ = parts.scheme.lower(), parts.hostname, parts.port  # .port checks the number
+    except ValueError as exc:
+        raise Neo4jLoadError(f"bad Neo4j URI {uri!r}: {exc}") from None
+    if scheme not in URI_SCHEMES:
+        hint = " (7474 is the HTTP port of the browser; Bolt listens on 7687)" if scheme in ("http", "https") else ""
+        raise Neo4jLoadError(f"bad Neo4j URI {uri!r}: the scheme must be one of "
+                             f"{', '.join(s + '://' for s in URI_SCHEMES)}{hint}")
+    if not host:
+        raise Neo4jLoadError(f"bad Neo4j URI {uri!r}: no host (e.g. bolt://127.0.0.1:7687)")
+
+
 @dataclass
 class Counts:
     created: int = 0
@@ -219,6 +240,7 @@ def load_graph(driver: Any, graph: Graph, **kwargs: Any) -> LoadSummary:
 def connect(uri: str, user: str, password: str, *, database: str | None = None,
             max_retry_time: float = 30.0, connection_timeout: float = 10.0) -> Any:
     """An open, verified driver; a clear ``Neo4jLoadError`` when the server or the credentials fail."""
+    check_uri(uri)
     import neo4j
     from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable
 

@@ -5,6 +5,7 @@ import argparse
 import json
 import sys
 
+from kg.record import Record
 from kg.resolve import DEFAULT_BASE_IRI
 
 PROG = "kg build"
@@ -18,8 +19,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "graph.nt, graph.jsonld (all graphs' triples), graph.trig (one named graph per "
                     "article) and store/ (an on-disk Oxigraph store for `kg query` and `kg serve`). "
                     "Every output is written to a temporary file and moved into place, so DIR never "
-                    "holds half-written outputs. Files that cannot be read are reported and skipped; "
-                    "the exit status is 1 when any failed.")
+                    "holds half-written outputs. Files that cannot be read, or whose extraction takes "
+                    "longer than --doc-timeout, are reported and skipped; the exit status is 1 when any failed.")
     p.add_argument("paths", nargs="*", metavar="PATH", help="article files or folders (.txt .html .htm .jsonl)")
     p.add_argument("--out", "-o", required=True, metavar="DIR", help="output folder (created if missing)")
     p.add_argument("--base-iri", default=DEFAULT_BASE_IRI, metavar="IRI",
@@ -28,37 +29,73 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="build from a records file written by `kg extract -o FILE` instead of extracting PATHs")
     __import__("kg.scale").scale.add_arguments(p)  # --workers, --dask, --cache, --no-cache, --progress
     add_ner_option(p)
+    add_doc_timeout_option(p)
     p.set_defaults(func=run)
 
 
-from kg.commands.extract import add_ner_option, apply_ner_option  # noqa: E402
+from kg.commands.extract import (  # noqa: E402
+    add_doc_timeout_option, add_ner_option, apply_doc_timeout_option, apply_ner_option,
+)
 
 
 def _err(line: str) -> None:
     print(f"{PROG}: {line}", file=sys.stderr)
 
 
+def read_records(path: str) -> tuple[list[Record], dict[str, str]]:
+    """The records of a ``kg extract -o`` file, each checked (kg.record.parse_record): a bad line is a
+    ValueError naming ``PATH:LINE`` and what is wrong; offsets are checked against the article texts
+    that can be read back, so the build never sees a relation to a missing entity or a span past
+    the end of its article. Returns the records and the texts read (doc.id → text)."""
+    from kg.build import article_texts
+    from kg.record import RecordError, check_offsets, parse_record
+
+    records: list[Record] = []
+    lines: list[int] = []
+    unknown: set[str] = set()
+    try:
+        fh = open(path, "rb")
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    with fh:
+        for number, raw in enumerate(fh, start=1):
+            if not raw.strip():
+                continue
+            try:
+                record, odd = parse_record(json.loads(raw.decode("utf-8")))
+            except UnicodeDecodeError:
+                raise ValueError(f"{path}:{number}: not UTF-8 text") from None
+            except (ValueError, RecordError) as exc:  # JSONDecodeError is a ValueError
+                raise ValueError(f"{path}:{number}: not an extraction record: {exc}") from None
+            records.append(record)
+            lines.append(number)
+            unknown.update(odd)
+    if not records:
+        raise ValueError(f"{path}: no records")
+    if unknown:
+        _err(f"{path}: left out entities and relations of types this version does not know: {', '.join(sorted(unknown))}")
+    texts = article_texts(records)
+    for number, record in zip(lines, records):
+        text = texts.get(record.doc.id)
+        if text is not None:
+            try:
+                check_offsets(record, len(text))
+            except RecordError as exc:
+                raise ValueError(f"{path}:{number}: not an extraction record of {record.doc.path}: {exc}") from None
+    return records, texts
+
+
 def run(args: argparse.Namespace) -> int:
-    from kg.build import build, build_from_records, summary
+    from kg.build import build_from_records
+    from kg.io import check_output_dir
 
     apply_ner_option(args)
-    from kg.record import Record
-
     try:
+        apply_doc_timeout_option(args)
+        check_output_dir(args.out)  # before the work, not after it
         if args.records:
-            records = []
-            with open(args.records, encoding="utf-8") as fh:
-                for number, line in enumerate(fh, start=1):
-                    if line.strip():
-                        try:
-                            records.append(Record.from_dict(json.loads(line)))
-                        except (ValueError, KeyError, TypeError) as exc:
-                            _err(f"{args.records}:{number}: not an extraction record ({exc})")
-                            return 1
-            if not records:
-                _err(f"{args.records}: no records")
-                return 1
-            result = build_from_records(records, args.out, base_iri=args.base_iri)
+            records, texts = read_records(args.records)
+            result = build_from_records(records, args.out, base_iri=args.base_iri, texts=texts)
         else:
             if not args.paths:
                 _err("give article files or folders (or --records FILE)")

@@ -56,11 +56,15 @@ def _fail(message: str) -> int:
 
 def run_neo4j(args: argparse.Namespace) -> int:
     from loaders.graphfile import GraphFileError, read_graph
-    from loaders.neo4j_loader import Neo4jLoadError, connect, describe_failure, load_model
+    from loaders.neo4j_loader import Neo4jLoadError, check_uri, connect, describe_failure, load_model
     from loaders.neo4j_model import GraphModelError, build_model
 
     if args.batch_size < 1:
         return _fail("--batch-size must be at least 1")
+    try:
+        check_uri(args.uri)  # before reading the graph or asking for a password
+    except Neo4jLoadError as exc:
+        return _fail(str(exc))
     # The driver logs each retry as a warning on stderr; the command reports one line instead.
     driver_log = logging.getLogger("neo4j")
     driver_log.addHandler(logging.NullHandler())
