@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import importlib
 import importlib.util
+import os
 import signal
 import sys
 import threading
@@ -56,10 +57,28 @@ def sigterm_unwinds() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+# options that commands pass to their worker processes through the environment
+# (--ner, --doc-timeout): restored when a command returns, so an in-process call leaves no trace
+COMMAND_ENVIRONMENT = ("ZHENGWU_KG_NER", "ZHENGWU_KG_DOC_TIMEOUT")
+
+
+@contextlib.contextmanager
+def restored_environment(names: tuple[str, ...] = COMMAND_ENVIRONMENT):
+    saved = {n: os.environ.get(n) for n in names}
+    try:
+        yield
+    finally:
+        for n, v in saved.items():
+            if v is None:
+                os.environ.pop(n, None)
+            else:
+                os.environ[n] = v
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        with sigterm_unwinds():
+        with sigterm_unwinds(), restored_environment():
             return int(args.func(args) or 0)
     except Terminated:
         print("kg: terminated", file=sys.stderr)
