@@ -40,3 +40,32 @@ def test_time_grows_linearly_with_repetitions(word):
     default_extractor()  # the model loads outside the timing
     small, large = _seconds(_repeat(word, N)), _seconds(_repeat(word, 4 * N))
     assert large / max(small, 1e-3) < 8, f"{word!r}: {small:.2f}s for {N} chars, {large:.2f}s for {4 * N}"
+
+
+# The issue's own probe: 10⁵ repetitions of each cue and meeting word, against a normal text of the
+# same length (our own sample articles repeated). A quadratic pass would take tens of minutes here.
+CUE_WORDS = ["会议", "强调", "出席", "主持", "召开"]
+REPETITIONS = 100_000
+MAX_RATIO = 100
+
+
+def _normal_text(n: int) -> str:
+    from pathlib import Path
+
+    samples = sorted((Path(__file__).resolve().parent.parent / "data" / "samples").glob("*.txt"))
+    base = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in samples[:3])
+    return (base * (n // len(base) + 1))[:n]
+
+
+@pytest.mark.parametrize("word", CUE_WORDS)
+def test_a_hundred_thousand_repetitions_within_a_ratio_of_a_normal_text(word):
+    hostile = word * REPETITIONS
+    normal = _normal_text(len(hostile))
+    ex = default_extractor()
+    t0 = time.perf_counter()
+    ex.extract(document_from_text(normal, "normal.txt"))
+    t_normal = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    ex.extract(document_from_text(hostile, "hostile.txt"))
+    t_hostile = time.perf_counter() - t0
+    assert t_hostile / max(t_normal, 0.05) < MAX_RATIO, f"{word!r}: {t_hostile:.1f}s vs {t_normal:.1f}s"
