@@ -179,7 +179,7 @@ def model_body_start(a: Analysis, start: int, head_start: int, end: int) -> int 
     if last is not None and last[2] == "ORG" and last[1] == end and start < last[0]:
         between = {model_word(a, i)[2] for i in range(start, last[0]) if model_word(a, i)}
         if between & {"v", "vd", "vn", "p", "PER", "d", "u", "TIME", "t"}:  # (not m: 县|十七届|人大常委会)
-            return last[0]  # 宗国英辞去|滨海新区人民政府: the model's body starts after the verb
+            return last[0]  # 贺立辞去|滨海新区人民政府: the model's body starts after the verb
     pos = start
     i = start
     while i < head_start:
@@ -215,7 +215,7 @@ class NerMentions:
     def __call__(self, a: Analysis) -> Analysis:
         text = a.text
         # in a report that names officials, a person named without any cue is one of them
-        # (钱三雄、胡菁菁、杨建新等市委理论学习中心组成员出席; 李克强总理 in a relayed speech)
+        # (包晓东、苗立新、郁文澜等市委理论学习中心组成员出席; 李克强总理 in a relayed speech)
         reports_officials = any(m.type == "Official" for m in a.mentions)
         self.add_abbreviations(a)
         self.add_places_in_titles(a)
@@ -240,7 +240,7 @@ class NerMentions:
         return a
 
     def add_unit_heads(self, a: Analysis) -> None:
-        """上秦镇黄兴俊、水务局曾顺、卫生局王敬忠6名党政主要负责人: in a list, a person named right
+        """上秦镇林常伦、水务局郑军、卫生局孟庆丰6名党政主要负责人: in a list, a person named right
         after the town or body they lead is one of its officials."""
         text = a.text
         for m in [x for x in a.mentions if x.type in ("Organization", "Place")]:
@@ -264,7 +264,7 @@ class NerMentions:
             a.add(Mention(m.end, end, "Official", text[m.end:end], role="unit-head", lead=m.start))
 
     def add_places_in_titles(self, a: Analysis) -> None:
-        """法国总理若斯潘, 平果市委书记罗成: the place a title names is a place of the article too.
+        """法国总理若斯潘, 平果市委书记尹卓然: the place a title names is a place of the article too.
 
         The title stays whole (titles are kept as written); the place is an extra mention inside it,
         outside the overlap index, so no rule sees it as taking the title's characters."""

@@ -120,7 +120,7 @@ class PeopleFinder:
         return a
 
     def find_appointed_officials(self, a: Analysis) -> None:
-        """任命张铁军为…副区长, 免去X的…职务, 接受宗国英辞去…职务: people appointed to, removed from
+        """任命冯晓岚为…副区长, 免去X的…职务, 接受贺立辞去…职务: people appointed to, removed from
         or resigning a post are officials."""
         text = a.text
         for m in APPOINTMENT.finditer(text):
@@ -183,7 +183,7 @@ class PeopleFinder:
                 continue  # 强调, 出席: a cue word, not a name
             if given == 2 and piece[-1] in SPLIT_OFF and (a.at_boundary(end - 1) or model_starts_word(a, end - 1)
                                                           or piece[-1] == "作" and REPORT_AFTER.match(text, end)):
-                continue  # 欧阳军|等, 李军|作讲话: the segmenter or the model split a function character off
+                continue  # 欧阳军|等, 韦明远|作讲话: the segmenter or the model split a function character off
             candidates.append((a.at_boundary(end), given == 2, end))
         if not candidates:
             model = model_person_at(a, pos)
@@ -237,7 +237,7 @@ class PeopleFinder:
                 break
             nxt = end + len(sep)
             while nxt < len(text) and text[nxt] in " \u3000":
-                nxt += 1  # 王洋、 连向红: a stray space after the separator
+                nxt += 1  # 秦望舒、 严文博: a stray space after the separator
             nend = self.name_at(a, nxt, strict=loose)
             if nend is None or sep != "、" and not self._ends_list(text, nend):
                 break  # 和/及 join names only inside a list that ends like one (…等出席)
@@ -340,7 +340,7 @@ class PeopleFinder:
                 continue  # 董事长贺立: a Person (the role finder takes it); 集团党委书记、董事长 is official
             lead = chain[0][0]
             if all(NON_PUBLIC_POST.search(t) or self.is_person_role(t) for t in titles):
-                # 纺织学院院长郑志荣, 发展规划处处长 of a college: posts in schools, hospitals and
+                # 纺织学院院长汤若愚, 发展规划处处长 of a college: posts in schools, hospitals and
                 # companies make Persons; their party posts (…集团党委书记) stay official
                 for s0, e0 in names:
                     a.add(Mention(s0, e0, "Person", text[s0:e0], titles=list(titles), role="title", lead=lead))
@@ -405,7 +405,7 @@ class PeopleFinder:
                 a.add(Mention(q, start, "_Title", post, role="name-post"))
 
     def find_listed_officials(self, a: Analysis) -> None:
-        """林武、周乃翔、陆治原和大会主席团成员在主席台就座; 李勤、王文刚等代表先后发言: names
+        """蒋文渊、钱铮、宁可欣和大会主席团成员在主席台就座; 宋知秋、祁丽萍等代表先后发言: names
         without a title that open a clause whose verb is an attendance, chair or speech cue.
 
         Reports name officials this way when their posts are known to readers (rostrum lists,
@@ -511,7 +511,7 @@ class PeopleFinder:
         self.find_signatures(a)
 
     def byline_more(self, a: Analysis, end: int, lead: int) -> None:
-        """记者 邓玉婷 郑伟 何子沐, 记者高原雪、赵建: more names after a byline's first one."""
+        """记者 卜文轩 梁书恒 邵华, 记者闵晓东、范启明: more names after a byline's first one."""
         text = a.text
         while True:
             m = BYLINE_NEXT.match(text, end)
@@ -527,7 +527,7 @@ class PeopleFinder:
             end = nxt
 
     def find_signatures(self, a: Analysis) -> None:
-        """（张明提 弓芳芳）, (张云梅) closing a paragraph: the reporters who signed the story."""
+        """（柯长海 卜文）, (沈一鸣) closing a paragraph: the reporters who signed the story."""
         text = a.text
         for m in SIGNATURE.finditer(text):
             for n in re.finditer(r"[\u4e00-\u9fff·]{2,8}", m.group(1)):

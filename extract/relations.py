@@ -293,7 +293,7 @@ class RelationFinder:
                                 a.mentions.append(mt)
                             current = self.new_meeting(a, full + verb + "会议", mt)
                             relate("convened", org.entity, current, ev)
-                # 听取了市委常委、统战部部长胡荃关于人事变动情况的说明: the official heard addressed it
+                # 听取了市委常委、统战部部长陶立言关于人事变动情况的说明: the official heard addressed it
                 if current is not None:
                     for hm in HEARD.finditer(sent):
                         for m in a.mentions_between(ss + hm.start(), ss + hm.end()):
@@ -387,7 +387,7 @@ class RelationFinder:
 
     @staticmethod
     def delegate_speech(a: Analysis, official: int, ev: tuple[int, int]) -> bool:
-        """董晓宇代表说, 赵文锋委员表示: a deputy or member speaking in a delegation's or group's
+        """欧阳丽代表说, 韦明远委员表示: a deputy or member speaking in a delegation's or group's
         discussion addressed it."""
         sent = a.text[ev[0]:ev[1]]
         name = a.entities[official].name

@@ -82,7 +82,7 @@ def walk_left(a: Analysis, head_start: int, *, max_len: int = 24, extra_stops: f
         start = token_start(a, pos, limit)
         token = text[start:pos]
         if a.taken(start, pos, ("Official", "Person")) or stop_at_counts and COUNT_TOKEN.search(token):
-            break  # 任命张勇为…政府, 总结2024年县政协, 165名政协委员: a name or a count ends the walk
+            break  # 任命袁清和为…政府, 总结2024年县政协, 165名政协委员: a name or a count ends the walk
         if len(token) >= 2 and token[0] in "和及与" and token[1] in SINGLE_OK and start > limit:
             pos = start + 1  # 旧县镇|和县|住建局: the segmenter glued 和 to 县
             break
