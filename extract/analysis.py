@@ -95,6 +95,18 @@ class Analysis:
         self.mentions.append(mention)
         return mention
 
+    def overlapping(self, start: int, end: int) -> list[Mention]:
+        """Mentions added with ``add`` (helper spans included) that overlap ``[start, end)``, in text
+        order: a binary search like ``taken``, so callers stay linear in the text."""
+        starts = self.__dict__.setdefault("_starts", [])
+        by_start = self.__dict__.setdefault("_by_start", [])
+        i = bisect.bisect_left(starts, end) - 1
+        out = []
+        while i >= 0 and by_start[i].end > start:
+            out.append(by_start[i])
+            i -= 1
+        return out[::-1]
+
     def remove(self, mention: Mention) -> None:
         """Take a mention back (a longer name found later contains it)."""
         starts = self.__dict__.setdefault("_starts", [])

@@ -66,7 +66,7 @@ def _glued(a: Analysis, e: int) -> bool:
     return bool(re.match(r"[\u4e00-\u9fff]{1,4}?(?:嘎查|苏木|村|镇|乡|街道|社区)", text[e:e + 7]))
 
 
-def LIST_OF_WORDS(text: str, s: int, e: int) -> bool:
+def _in_list_of_words(text: str, s: int, e: int) -> bool:
     """Is text[s:e] an item of a 、-list whose neighbour is a common word?"""
     from extract.wordlist import is_common_word
 
@@ -254,7 +254,7 @@ class NerMentions:
                     end = m.end + counted.end()
             if end is None or end - m.end > 4:
                 continue
-            inner = [x for x in a.mentions if x.start < end and m.end < x.end]
+            inner = a.overlapping(m.end, end)
             if any(x.role != "ner" or x.start < m.end or x.end > end for x in inner):
                 continue
             for x in inner:
@@ -271,11 +271,11 @@ class NerMentions:
         from extract.places import place_names
 
         text = a.text
-        titles = [m for m in a.mentions if m.type == "_Title" and m.role in ("title", "name-post")]
         for s, e, typ in getattr(a, "ner", []):
             if typ != "Place":
                 continue
-            inside = next((t for t in titles if t.start <= s and e <= t.end), None)
+            inside = next((t for t in a.overlapping(s, e) if t.type == "_Title" and t.role in ("title", "name-post")
+                           and t.start <= s and e <= t.end), None)
             if inside is None or not (text[s:e] in place_names() or e - s >= 2):
                 continue
             a.mentions.append(Mention(s, e, "Place", text[s:e], role="in-title"))
@@ -315,7 +315,7 @@ class NerMentions:
         tag = tag_of(name) or ""
         if reports_officials and not (a.at_boundary(s) and a.at_boundary(e)):
             return False  # a piece of a longer word
-        if typ == "Person" and reports_officials and LIST_OF_WORDS(text, s, e):
+        if typ == "Person" and reports_officials and _in_list_of_words(text, s, e):
             return False  # 文化、体育、康养等产业: an item of a list of words, not a name
         if typ == "Place" and reports_officials and e < len(text) and not (
                 text[e] in PUNCT or a.at_boundary(e) and not _glued(a, e)):

@@ -86,7 +86,7 @@ class PolicyFinder:
             pos = 0
             while (i := text.find(word, pos)) >= 0:
                 pos = i + len(word)
-                inner = [x for x in a.mentions if x.start < pos and i < x.end]
+                inner = a.overlapping(i, pos)
                 if inner and all(i <= x.start and x.end <= pos and x.role in ("repeat", "name-post", "ner")
                                  for x in inner):
                     for x in inner:  # 习近平|新时代中国特色社会主义思想: the name is part of the policy's
@@ -123,7 +123,7 @@ class PolicyFinder:
                 continue
             if m.group("kind") in ("方案", "规定", "议程", "名单") and end == m.end("kind"):
                 continue  # a plan is a document when adopted as a draft (…方案（草案）), not any plan
-            inner = [x for x in a.mentions if x.start < end and start < x.end]
+            inner = a.overlapping(start, end)
             if any(x.start < start or x.end > end or x.type in ("Official", "Person", "Policy") for x in inner):
                 continue
             for x in inner:

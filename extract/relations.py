@@ -13,6 +13,7 @@
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -42,32 +43,14 @@ def clause_start(text: str, pos: int, floor: int, cap: int) -> int:
 
 def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
     """Is ``pos`` inside one of the sorted, disjoint ``spans``?"""
-    lo, hi = 0, len(spans)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if spans[mid][1] <= pos:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo < len(spans) and spans[lo][0] <= pos
+    i = bisect.bisect_right(spans, pos, key=lambda sp: sp[1])
+    return i < len(spans) and spans[i][0] <= pos
 
 
 def next_start(cues: list, cue, default: int) -> int:
     """Start of the first cue at or after ``cue.end`` (cues are sorted by start)."""
-    i = _bisect_starts(cues, cue.end)
+    i = bisect.bisect_left(cues, cue.end, key=lambda c: c.start)
     return cues[i].start if i < len(cues) else default
-
-
-def _bisect_starts(cues: list, pos: int) -> int:
-    """Index of the first cue starting at or after ``pos``."""
-    lo, hi = 0, len(cues)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if cues[mid].start < pos:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
 
 
 @dataclass
@@ -402,10 +385,11 @@ class RelationFinder:
             if not SPEECH_AT_MEETING.match(text, m.end):
                 continue
             pos = m.start - 1
-            title = next((t for t in a.mentions if t.type == "_Title" and t.end == pos), None)
+            title = next((t for t in a.overlapping(pos - 1, pos) if t.type == "_Title" and t.end == pos), None)
             if title is not None:
                 pos = title.start
-            speaker = next((p for p in a.mentions if p.type == "Official" and p.end == pos and p.entity is not None), None)
+            speaker = next((p for p in a.overlapping(pos - 1, pos)
+                            if p.type == "Official" and p.end == pos and p.entity is not None), None)
             if speaker is None:
                 # 习近平总书记视察江苏重要指示和在…座谈会上的重要讲话: the speaker named earlier in
                 # the sentence, with no other official between
@@ -553,7 +537,7 @@ class RelationFinder:
         stop = end
         if not whole:
             para_cues = self._paragraph_speech_cues(a, start, end)
-            for c in para_cues[_bisect_starts(para_cues, start):]:
+            for c in para_cues[bisect.bisect_left(para_cues, start, key=lambda c: c.start):]:
                 if c.start >= end:
                     break
                 if c.kind == "speech":
