@@ -35,7 +35,7 @@ from loaders.sparql_store import with_values  # noqa: E402
 from ontology.to_rdf import quads, to_rdf, union_graph  # noqa: E402
 
 
-QUERIES = ROOT / "docs" / "queries"
+QUERIES = ROOT / "loaders" / "queries"  # the cookbook (package data)
 DOCS = ROOT / "docs" / "benchmarks.md"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华建国志文斌辉鹏宇浩凯峰晨雪梅兰新海红林春亮飞云"

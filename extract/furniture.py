@@ -1,6 +1,6 @@
 """Find the article inside a scraped plain-text page, and read what the page says about it.
 
-Each line is classified from general features — cue words from ``data/lexicons/furniture.json``
+Each line is classified from general features — cue words from ``extract/rules/furniture.json``
 (share buttons, navigation, related links, footers), separator density (``首页 | 时政 | …``),
 link-list shape (``· headline   2024-11-18``), date/label lines (发布时间/来源) and sentence shape
 (long lines with sentence punctuation are prose). The body is the longest run of prose lines that

@@ -1,7 +1,9 @@
-"""The rule data under ``data/lexicons`` (titles, suffixes, cue words), loaded once.
+"""The rule data in ``extract/rules/`` (titles, suffixes, cue words), loaded once.
 
-Users extend the lexicons by editing these files, or by pointing ``$ZHENGWU_KG_LEXICONS`` at a
-folder of their own files with the same names: lists there are appended to the bundled ones.
+The files are package data, read through :mod:`importlib.resources`, so they are found wherever the
+package is installed (a wheel, an editable clone). Users extend the lexicons by pointing
+``$ZHENGWU_KG_LEXICONS`` at a folder of their own files with the same names: lists there are
+appended to the bundled ones (or, in a clone, by editing ``extract/rules/`` itself).
 """
 from __future__ import annotations
 
@@ -9,9 +11,12 @@ import json
 import os
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
-BUNDLED = Path(__file__).resolve().parent.parent / "data" / "lexicons"
+# the bundled lexicons (a Traversable: use ``/``, ``read_text``, ``read_bytes``, ``iterdir``, ``is_file``)
+BUNDLED: Traversable = files("extract") / "rules"
 
 
 def _merge(base: dict, extra: dict) -> dict:
@@ -32,13 +37,19 @@ def _load_json(name: str) -> dict:
     return data
 
 
+@lru_cache(maxsize=None)
+def load_json(name: str) -> dict:
+    """One rule file by name (``titles.json``), bundled lists extended by ``$ZHENGWU_KG_LEXICONS``."""
+    return _load_json(name)
+
+
 def _load_lines(name: str) -> list[str]:
-    files = [BUNDLED / name]
+    sources: list[Traversable | Path] = [BUNDLED / name]
     extra_dir = os.environ.get("ZHENGWU_KG_LEXICONS")
     if extra_dir and (Path(extra_dir) / name).exists():
-        files.append(Path(extra_dir) / name)
+        sources.append(Path(extra_dir) / name)
     out: list[str] = []
-    for f in files:
+    for f in sources:
         for line in f.read_text(encoding="utf-8").splitlines():
             line = line.strip()
             if line and not line.startswith("#") and line not in out:

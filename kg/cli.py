@@ -23,8 +23,11 @@ COMMANDS = ["setup", "extract", "build", "query", "serve", "load", "export", "vi
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from kg import __version__
+
     parser = argparse.ArgumentParser(
         prog="kg", description="zhengwu-kg: knowledge graphs from Chinese party and government news.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s (zhengwu-kg) {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMANDS:

@@ -197,11 +197,12 @@ def resolver_fingerprint(base_iri: str) -> str:
     """What a fragment depends on besides the record: the resolution code, its tables, the base IRI."""
     import hashlib
     from importlib import metadata
+    from importlib.resources import files
 
-    root = Path(__file__).resolve().parent.parent
     h = hashlib.sha256(base_iri.encode() + b"\0")
-    for name in _RESOLVER_CODE:
-        h.update(name.encode() + b"\0" + (root / name).read_bytes() + b"\0")
+    for name in _RESOLVER_CODE:  # read as package resources: the same in a clone and in a wheel
+        package, _, module = name.partition("/")
+        h.update(name.encode() + b"\0" + files(package).joinpath(module).read_bytes() + b"\0")
     for dist in ("cpca", "pypinyin", "zhconv"):
         try:
             h.update(f"{dist}={metadata.version(dist)}".encode())

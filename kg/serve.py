@@ -679,11 +679,12 @@ def serve(location: str | os.PathLike[str], *, host: str = "127.0.0.1", port: in
 # ------------------------------------------------------------------------------------ query page
 
 def cookbook(folder: Path | None = None) -> dict[str, str]:
-    """docs/queries/*.rq of the source tree, if it is there, as examples for the page."""
-    folder = folder or Path(__file__).resolve().parents[1] / "docs" / "queries"
-    if not folder.is_dir():
-        return {}
-    return {p.stem: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.rq"))}
+    """The SPARQL cookbook (``loaders/queries/*.rq``, package data) as examples for the page."""
+    if folder is not None:
+        return {p.stem: p.read_text(encoding="utf-8") for p in sorted(Path(folder).glob("*.rq"))}
+    from loaders.neo4j_queries import cookbook_files
+
+    return {name: p.read_text(encoding="utf-8") for name, p in cookbook_files(".rq").items()}
 
 
 _EXAMPLE = """PREFIX zw: <https://w3id.org/zhengwu-kg/ontology#>

@@ -18,6 +18,7 @@ import marshal
 import os
 import zlib
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -44,10 +45,10 @@ def part_objects_default() -> int:
 def output_fingerprint() -> str:
     """What a block's bytes depend on besides its object: the writing code. An index made by other
     code (or for another base IRI) is not reused."""
-    root = Path(__file__).resolve().parent.parent
     h = hashlib.sha256()
-    for name in _OUTPUT_CODE:
-        h.update(name.encode() + b"\0" + (root / name).read_bytes() + b"\0")
+    for name in _OUTPUT_CODE:  # read as package resources: the same in a clone and in a wheel
+        package, _, module = name.partition("/")
+        h.update(name.encode() + b"\0" + resources.files(package).joinpath(module).read_bytes() + b"\0")
     return h.hexdigest()
 
 

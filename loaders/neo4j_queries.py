@@ -1,4 +1,4 @@
-"""Run the Cypher cookbook (``docs/queries/*.cypher``) from Python with parameters.
+"""Run the Cypher cookbook (``loaders/queries/*.cypher``, package data) from Python with parameters.
 
 Why: the cookbook queries take optional parameters (``$name``…); Neo4j refuses a query whose
 parameter is missing, so a caller who wants "all officials" must pass null. This fills every
@@ -7,17 +7,25 @@ parameter the query names with ``None`` unless given, and never splices values i
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from typing import Any
 
-QUERY_DIR = Path(__file__).resolve().parents[1] / "docs" / "queries"
+# the cookbook: SPARQL (*.rq) and Cypher (*.cypher) twins, shipped as package data
+QUERY_DIR: Traversable = files("loaders") / "queries"
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _COMMENT = re.compile(r"//[^\n]*")
 
 
-def cookbook() -> dict[str, Path]:
-    """The cookbook's queries by name (file stem)."""
-    return {p.stem: p for p in sorted(QUERY_DIR.glob("*.cypher"))}
+def cookbook_files(suffix: str) -> dict[str, Traversable]:
+    """The cookbook's files ending in ``suffix`` (``.cypher``, ``.rq``) by name (file stem), sorted."""
+    found = {p.name[:-len(suffix)]: p for p in QUERY_DIR.iterdir() if p.is_file() and p.name.endswith(suffix)}
+    return dict(sorted(found.items()))
+
+
+def cookbook() -> dict[str, Traversable]:
+    """The Cypher cookbook's queries by name (file stem)."""
+    return cookbook_files(".cypher")
 
 
 def parameters(query: str) -> list[str]:
@@ -40,7 +48,7 @@ def run_cypher(driver: Any, query: str, params: dict[str, Any] | None = None,
 
 def run_cookbook(driver: Any, query_name: str, params: dict[str, Any] | None = None,
                  database: str | None = None) -> tuple[list[str], list[dict[str, Any]]]:
-    """Run ``docs/queries/QUERY_NAME.cypher``, e.g. ``run_cookbook(d, "co-attendees", {"name": "韩立新"})``."""
+    """Run ``loaders/queries/QUERY_NAME.cypher``, e.g. ``run_cookbook(d, "co-attendees", {"name": "韩立新"})``."""
     path = cookbook().get(query_name)
     if path is None:
         raise KeyError(f"no cookbook query {query_name!r} (have: {', '.join(cookbook())})")

@@ -14,8 +14,8 @@ Triple-only formats (Turtle, N-Triples, JSON-LD) hold the union of all graphs (:
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from functools import lru_cache
+from importlib.resources import files
 from typing import Iterable, Iterator, NamedTuple
 
 from rdflib import RDF, RDFS, XSD, Dataset, Graph as RdfGraph, Literal, Namespace, URIRef
@@ -27,7 +27,7 @@ from kg.resolve import post_iri, stable_hash
 ZW = Namespace("https://w3id.org/zhengwu-kg/ontology#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
-ONTOLOGY_DIR = Path(__file__).resolve().parent
+ONTOLOGY_DIR = files("ontology")  # the ontology and its SHACL shapes ship as package data
 ONTOLOGY_PATH = ONTOLOGY_DIR / "zhengwu.ttl"
 SHAPES_PATH = ONTOLOGY_DIR / "shapes.ttl"
 

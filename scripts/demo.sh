@@ -5,7 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --core
+echo "demo: kg extract data/samples -o out/records.jsonl"
 .venv/bin/kg extract data/samples -o out/records.jsonl
+echo "demo: $(wc -l < out/records.jsonl) records; kg build data/samples --out out"
 .venv/bin/kg build data/samples --out out
 echo
 echo "Built out/ from data/samples. Try:"

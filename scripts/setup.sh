@@ -11,10 +11,13 @@ PY=${PYTHON:-python3}
 core_only=0
 [ "${1:-}" = "--core" ] && core_only=1
 if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv ($("$PY" --version))"
   "$PY" -m venv .venv
 fi
+echo "setup: installing zhengwu-kg (editable) with all extras into .venv"
 .venv/bin/python -m pip install -q --upgrade pip setuptools wheel numpy
 .venv/bin/python -m pip install -q -e ".[all]"
+echo "setup: $(.venv/bin/kg --version) installed; checking the segmentation model"
 .venv/bin/kg setup
 [ "$core_only" = 1 ] && exit 0
 for step in scripts/setup.d/*.sh; do

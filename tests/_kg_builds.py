@@ -18,7 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
-QUERIES = ROOT / "docs" / "queries"
+QUERIES = ROOT / "loaders" / "queries"  # the cookbook (package data)
 JENA_VERSION = "5.6.0"
 JENA_JAR = Path.home() / ".m2/repository/org/apache/jena/jena-fuseki-server" / JENA_VERSION / \
     f"jena-fuseki-server-{JENA_VERSION}.jar"

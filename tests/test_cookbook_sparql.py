@@ -1,4 +1,4 @@
-"""The SPARQL cookbook (docs/queries/*.rq) on `kg build data/samples`, with answers read off the
+"""The SPARQL cookbook (loaders/queries/*.rq) on `kg build data/samples`, with answers read off the
 sample texts (data/samples/*.txt|html|jsonl; their README summarises them):
 
 - 云岚's 周启明, 韩立新, 张伟 and 林晓峰 share at least five meetings, pairwise; in 泽川, 郭文涛 and

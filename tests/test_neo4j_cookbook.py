@@ -1,5 +1,5 @@
 """The sample build (``kg build data/samples``) in a real Neo4j: counts equal the RDF graph's, and
-every Cypher cookbook query (docs/queries/*.cypher) gives the answers of its SPARQL twin (*.rq,
+every Cypher cookbook query (loaders/queries/*.cypher) gives the answers of its SPARQL twin (*.rq,
 run by ``kg query`` on the build's Oxigraph store)."""
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from test_neo4j_load import assert_complete, db_counts
 
 pytestmark = [pytest.mark.slow, pytest.mark.neo4j]
 ROOT = Path(__file__).resolve().parents[1]
-QUERIES = ROOT / "docs" / "queries"
+QUERIES = ROOT / "loaders" / "queries"  # the cookbook (package data)
 CYPHER = sorted(cookbook())
 
 
@@ -131,7 +131,7 @@ def test_neo4j_sample_build_reload_changes_nothing(neo4j_sample_build, neo4j_sam
 # --- cookbook ---------------------------------------------------------------------------------
 
 def test_neo4j_cookbook_has_a_twin_for_every_sparql_query():
-    assert CYPHER, "no docs/queries/*.cypher"
+    assert CYPHER, "no loaders/queries/*.cypher"
     assert {p.stem for p in QUERIES.glob("*.rq")} == set(CYPHER)
 
 

@@ -18,19 +18,21 @@ import re
 import tempfile
 from collections import Counter, defaultdict
 from importlib.metadata import version
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, Hashable
 
 import networkx as nx
 import pyvis
-from jinja2 import Environment, FileSystemLoader
+from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 from pyvis.network import Network
 
 from viz.layout import layout
 from viz.style import EDGE_STYLE, FONT_STACK, NODE_STYLE, edge_style, node_size, node_style
 
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = files("viz") / "templates"  # package data (importlib.resources)
 PYVIS_LIB = Path(pyvis.__file__).parent / "templates" / "lib"
 VIS_DIR = PYVIS_LIB / "vis-9.1.2"
 MAX_EVIDENCE = 5  # statements per edge carried into the page (the rest are counted)
@@ -49,7 +51,7 @@ def script_json(value: Any) -> Markup:
     return script_json_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
 
 
-def _inline(path: Path, closing: str) -> Markup:
+def _inline(path: Traversable, closing: str) -> Markup:
     """A bundled asset as inline text; it must not be able to close its own element."""
     text = path.read_text(encoding="utf-8")
     text = re.sub(f"</({closing})", r"<\\/\1", text, flags=re.IGNORECASE)
@@ -211,7 +213,7 @@ def vis_options(directed: bool, n_nodes: int, n_edges: int) -> dict[str, Any]:
 
 
 def _environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True)
+    env = Environment(loader=PackageLoader("viz", "templates"), autoescape=True)
     env.filters["scriptjson"] = script_json
     env.filters["scriptjson_text"] = script_json_text
     env.globals.update(
