@@ -30,8 +30,28 @@ HAN_ANY = re.compile(r"[\u4e00-\u9fff]")
 NOT_AFTER_ENTITY = ("代表", "委员", "常委", "会议中心", "会议室", "礼堂", "宾馆", "大厦", "书记", "主任", "主席")
 # one-character short names of countries, regions and provinces, as news abbreviates them in pairs
 ABBREVIATED = set("中美日俄韩朝英法德意印巴越泰澳加欧亚非港台京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤桂琼川黔滇藏陕甘青蒙以葡墨埃伊叙黄淮江")
+# country pairs news writes as one word before what two countries share: 美中关系, 巴以谈判, 中葡双方
+# a person's post or form of address right after a name
+DOCTRINE = re.compile("理论|思想|主义")
+PERSON_POST_AFTER = re.compile("总统|总理|首相|议长|国王|女王|亲王|王子|公主|先生|女士|夫人|小姐|教练|主教|大使|外长|主席")
+ABBREVIATED_PAIR = re.compile(r"([中美日俄韩朝英法德意印巴越泰澳加欧非葡墨埃伊叙以菲哥奥])"
+                              r"([中美日俄韩朝英法德意印巴越泰澳加欧非葡墨埃伊叙以菲哥奥])"
+                              r"(?=两国|双方|关系|首脑|间|之间|合作|谈判|和约|建交|会谈|会晤|友好|战略|建设性|长远|经贸|贸易|核竞赛)")
+# a country's one-character name before the side, army or leaders it names: 日方, 俄政府, 叙总统
+ABBREVIATED_COUNTRY = re.compile(r"(?<=[^\u4e00-\u9fff]|[对与同向在是为使遭由和及])([美日俄韩朝英法德意印巴越泰菲以叙墨])"
+                                 r"(?=方(?![面法案式向针位便])|军(?![事区队人])|政府|总统|总理|外长|首相)")
+# 华 for China after a visit or a stay (访华, 来华访问, 驻华代表, 侵华战争), and in 华侨, 华人, 华裔
+CHINA_SHORT = re.compile(r"(?<=[访来驻侵反对抵在离返赴])华(?![东南西北中夏丽美灯诞章彩])|华(?=侨|裔)")
+# a weather table's cell: a city, the weather, a temperature (悉尼晴10℃／19℃, 开罗多云转阴21℃)
+WEATHER = r"(?:晴|阴|多云|[小中大暴阵]?雨|雷阵雨|[小中大暴]?雪|雨夹雪|雾|霾|沙尘|扬沙)"
+WEATHER_CELL = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,8}?)" + WEATHER + "(?:转" + WEATHER + ")?"
+                          + r"(?=-?[0-9０-９]{1,2}(?:℃|[～~/／至-]))")
 SINGLE_ABBREVIATION = re.compile(r"(?<=[驻访来赴抵对在离返旅])([华京美日俄韩英法德港澳台沪])(?=[期使大投关召举会时后前的，。、；：！？]|$)")
 TEAM = re.compile(r"(?:国家|青年|少年)?(?:男子|女子)?(?:[男女]队|代表队|队)(?![\u4e00-\u9fff]{0,1}员)")
+# a surname and a form of address or reference (李老师, 郑先生, 王某, 胡老, 刘家): the model's
+# person; the name is the surname alone
+SURNAME_AND_FORM = re.compile(r"([\u4e00-\u9fff]{1,2}?)(?:老师|先生|小姐|女士|太太|夫人|教授|大娘|大爷|大妈|大姐|大哥|师傅"
+                              r"|大夫|医生|同学|老汉|老|某某|某|家)")
 HONORIFIC = re.compile("同志|先生|女士|总理|主席|总统|首相|书记|部长|委员长")
 # the model's tags of words a body's name does not hold before its head (adjectives and verbal
 # nouns it does: 安全|生产|委员会, 文化|体育|…局)
@@ -94,9 +114,44 @@ class NerProposals:
                 e -= 1
             if s < e:
                 words.append((s, e, t))
-        a.ner = [(s, e, TYPE_OF[t]) for s, e, t in words if t in TYPE_OF]
+        a.ner = merge_split_names(text, [(s, e, TYPE_OF[t]) for s, e, t in words if t in TYPE_OF])
         a.ner_words = words
         return a
+
+
+NAME_JOINS = ("·", "—", "－", "-", "•")
+# characters that transliterations use far more than Chinese given names do
+TRANSLIT_CHARS = frozenset("斯尔特奇费克基布拉亚娃诺夫科维罗德曼森尼塔里洛莱西哈伊阿巴卡纳蒂奥格萨吉贝普多"
+                           "鲁姆兰瓦茨汉沃索扎加切莫契帕丹埃艾杜戈霍柯苏蒙彼得约翰克林顿伯库通坦内托")
+
+
+def translit(piece: str) -> bool:
+    """Does ``piece`` read as a transliteration (most of its characters are transliteration characters)?"""
+    return len(piece) >= 2 and sum(c in TRANSLIT_CHARS for c in piece) * 3 >= len(piece) * 2
+
+
+def merge_split_names(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """One person where the model reads two halves of a transliterated name (伯奇|费尔, 彼得·|皮奥,
+    约翰—格伦), and no 小/老 before a name (小俊平 → 俊平: a form of address, not part of it)."""
+    from extract.lexicons import load
+
+    surnames = set(load().surnames)
+    out: list[tuple[int, int, str]] = []
+    for s, e, t in spans:
+        if t == "Person" and text[s] in "小老" and e - s >= 3:
+            s += 1
+        if out and t == "Person" and out[-1][2] == "Person":
+            ps, pe, _ = out[-1]
+            joint = text[pe:s]
+            foreign = text[ps] not in surnames or pe - ps > 3 or translit(text[ps:pe]) and translit(text[s:e])
+            if joint in NAME_JOINS and e - s >= 2 or joint == "" and foreign and (text[s] not in surnames or translit(text[s:e])):
+                out[-1] = (ps, e, "Person")
+                continue
+            if text[pe - 1] in NAME_JOINS and joint == "" and e - s >= 2:
+                out[-1] = (ps, e, "Person")
+                continue
+        out.append((s, e, t))
+    return out
 
 
 # the model's part-of-speech tags of words that cannot open or end a name
@@ -137,11 +192,50 @@ def model_allows_name(a: Analysis, s: int, e: int) -> bool:
     return first[2] not in NOT_NOMINAL and last[2] not in NOT_NOMINAL
 
 
+def model_rejects_name(a: Analysis, s: int, e: int) -> bool:
+    """Does the model read a date or a number inside ``[s, e)``, or a particle ending it (总理|周二晚|
+    表示, 总理|满意地|说), and no person overlapping it?
+
+    A weaker check than ``model_allows_name``, for names a title already announces: the model often
+    tags an uncommon name's parts as verbs or adverbs (续文|亮, 和平), never as a date or a particle."""
+    if not getattr(a, "ner_words", None):
+        return False
+    if any(t == "Person" and ps < e and s < pe for ps, pe, t in a.ner):
+        return False
+    i = s
+    while i < e:
+        w = model_word(a, i)
+        if w is None:
+            i += 1
+            continue
+        if s <= w[0] and w[1] <= e and (w[1] - w[0] >= 2 and w[2] in ("TIME", "t", "m")
+                                        or w[1] == e and w[2] == "u"):
+            return True
+        i = max(w[1], i + 1)
+    return False
+
+
 def model_person_at(a: Analysis, pos: int) -> int | None:
     """End of a person's name of 2–4 characters the model reads starting at ``pos``, if any."""
     for s, e, t in getattr(a, "ner", ()):
         if s == pos and t == "Person" and 2 <= e - s <= 4 and HAN.match(a.text[s:e]):
             return e
+    return None
+
+
+def model_opens_no_name(a: Analysis, pos: int) -> bool:
+    """Does a model word of two or more characters that no name continues into start at ``pos`` (a
+    date or an adverb: …韦登博斯|今天, …圭尼贡多|日前)? (Not a verb: the model reads pieces of
+    Uyghur names as verbs, 伊力扎提·艾合|买|提江.)"""
+    w = model_word(a, pos)
+    return w is not None and w[0] == pos and w[1] - w[0] >= 2 and w[2] in ("TIME", "t", "d", "ad")
+
+
+def model_person_ends(a: Analysis, end: int) -> int | None:
+    """Start of a person's name (2–8 characters) the model reads ending at ``end``, if any."""
+    for s, e, t in getattr(a, "ner", ()):
+        if e == end and t == "Person" and 2 <= e - s <= 8 and HAN.match(a.text[s:e]):
+            return s
     return None
 
 
@@ -217,13 +311,25 @@ class NerMentions:
         # in a report that names officials, a person named without any cue is one of them
         # (包晓东、苗立新、郁文澜等市委理论学习中心组成员出席; 李克强总理 in a relayed speech)
         reports_officials = any(m.type == "Official" for m in a.mentions)
+        self.add_weather_places(a)
         self.add_abbreviations(a)
         self.add_places_in_titles(a)
+        self.add_authors_of_doctrines(a)
         for s, e, typ in getattr(a, "ner", []):
             if typ == "Person":
                 cut = HONORIFIC.search(text, s + 2, e)
                 if cut:
                     e = cut.start()  # 周恩来同志书信选: the name ends before 同志
+                polite = SURNAME_AND_FORM.match(text, s, e)
+                if polite and polite.end() == e and polite.group(1) in self.surnames:
+                    if reports_officials:
+                        continue  # 李老师, 王某 in an official report: nobody the graph can name
+                    e = s + len(polite.group(1))  # 陈老师, 郑先生, 胡老: the surname is the name
+                    if not a.taken(s, e):
+                        a.add(Mention(s, e, "Person", text[s:e], role="ner"))
+                    continue
+            if typ == "Place" and PERSON_POST_AFTER.match(text, e) and self.foreign_person_name(text[s:e]):
+                typ = "Person"  # 库马拉通加|总统, 卓科达|先生: the model read a foreign name as a place
             team = TEAM.match(text, e) if typ == "Place" else None
             if team and not a.taken(s, team.end()):
                 # 中国队, 印尼女队, 南非队: a team named after its country is a body
@@ -238,6 +344,16 @@ class NerMentions:
         if reports_officials:
             self.add_unit_heads(a)
         return a
+
+    @staticmethod
+    def foreign_person_name(name: str) -> bool:
+        """A transliterated name no dictionary knows as a place (库马拉通加, not 斯里兰卡 or 法国)."""
+        from extract.places import place_names
+        from extract.wordlist import tag_of
+
+        return (HAN.match(name) is not None and translit(name) and name not in place_names()
+                and not name.endswith(("国", "州", "省", "市", "岛", "县", "城", "港", "湾", "洲", "山", "河", "湖"))
+                and not (tag_of(name) or "").startswith(("ns", "nt")))
 
     def add_unit_heads(self, a: Analysis) -> None:
         """上秦镇林常伦、水务局郑军、卫生局孟庆丰6名党政主要负责人: in a list, a person named right
@@ -280,6 +396,32 @@ class NerMentions:
                 continue
             a.mentions.append(Mention(s, e, "Place", text[s:e], role="in-title"))
 
+    def add_weather_places(self, a: Analysis) -> None:
+        """悉尼晴10℃／19℃卡拉奇多云29℃: in a weather table each city ends where the weather begins
+        (the model reads 卡拉奇晴 as a person)."""
+        text = a.text
+        if "℃" not in text:
+            return
+        for m in WEATHER_CELL.finditer(text):
+            s, e = m.span(1)
+            if a.taken(s, e):
+                continue
+            for x in a.overlapping(s, m.end()):
+                if x.role == "ner":
+                    a.remove(x)
+            a.add(Mention(s, e, "Place", text[s:e], role="weather"))
+
+    def add_authors_of_doctrines(self, a: Analysis) -> None:
+        """邓小平理论, 毛泽东思想, 马克思主义: the person a doctrine is named after is a person of the
+        article too; the doctrine stays whole (an extra mention inside it, like places in titles)."""
+        text = a.text
+        for s, e, typ in getattr(a, "ner", []):
+            if typ != "Person" or not DOCTRINE.match(text, e) or not 2 <= e - s <= 4:
+                continue
+            if any(m.start <= s and e <= m.end and m.type in ("Official", "Person") for m in a.overlapping(s, e)):
+                continue
+            a.mentions.append(Mention(s, e, "Person", text[s:e], role="doctrine"))
+
     def add_abbreviations(self, a: Analysis) -> None:
         """One-character short names of countries and provinces: 中美关系 (中, 美), 日俄首脑, 访华, 在京召开.
 
@@ -295,10 +437,19 @@ class NerMentions:
                     and piece not in place_names() and not a.taken(s, e):
                 for i in range(s, e):
                     a.add(Mention(i, i + 1, "Place", text[i], role="abbreviation"))
-        for m in SINGLE_ABBREVIATION.finditer(text):
-            i = m.start(1)
+        singles = [m.start(1) for m in SINGLE_ABBREVIATION.finditer(text)]
+        singles += [m.start(1) for m in ABBREVIATED_COUNTRY.finditer(text)]
+        singles += [m.start() for m in CHINA_SHORT.finditer(text)]
+        for m in ABBREVIATED_PAIR.finditer(text):
+            if m.group(1) != m.group(2) and (a.at_boundary(m.start()) or not HAN_ANY.match(text[m.start() - 1:m.start()] or "。")):
+                singles += [m.start(1), m.start(2)]
+        for i in sorted(set(singles)):
             if not a.taken(i, i + 1):
-                a.add(Mention(i, i + 1, "Place", text[i], role="abbreviation"))
+                for x in a.overlapping(i, i + 1):
+                    if x.role == "ner" and x.type in ("Person", "Organization") and x.end - x.start <= 3:
+                        a.remove(x)  # 韩美|间, 巴方: the model read the pair or the side as a name
+                if not a.taken(i, i + 1):
+                    a.add(Mention(i, i + 1, "Place", text[i], role="abbreviation"))
 
     def acceptable(self, a: Analysis, s: int, e: int, typ: str, reports_officials: bool = False) -> bool:
         """Checks that keep the rules' conventions on the model's spans."""
@@ -307,7 +458,8 @@ class NerMentions:
 
         text = a.text
         name = text[s:e]
-        if any(c in PUNCT and c != "·" for c in name) or not HAN_ANY.search(name) or len(name) < 2:
+        if any(c in PUNCT and not (c in NAME_JOINS and typ == "Person") for c in name) \
+                or not HAN_ANY.search(name) or len(name) < 2:
             return False
         after = text[e:e + 4]
         if typ != "Person" and after.startswith(NOT_AFTER_ENTITY) or name.endswith(self.posts):
@@ -321,7 +473,7 @@ class NerMentions:
                 text[e] in PUNCT or a.at_boundary(e) and not _glued(a, e)):
             return False
         if typ == "Person":
-            if not HAN.match(name) or len(name) > 12 or name in place_names():
+            if not HAN.match(name.replace("—", "·")) or len(name) > 12 or name in place_names():
                 return False
             if tag in NON_NAME_TAGS and freq_of(name) >= (1 if tag in ("v", "vn", "a", "ad", "d") else 5):
                 return False  # 严管, 西行: words, not names (jieba's tags of famous names vary: 周恩来 t)
@@ -329,7 +481,7 @@ class NerMentions:
             if not surname:
                 # a transliterated name (克林顿, 阿卜杜拉·汗); in a report of officials an untitled
                 # name without a surname is far more often a place (严陵坞, 琼库什台)
-                return "·" in name or not reports_officials
+                return "·" in name or "—" in name or not reports_officials
             given = name[surname:]
             if reports_officials and len(given) >= 2 and (tag_of(given) or "nr")[:2] != "nr" and freq_of(given) >= 50:
                 return False  # 周|调度: a surname character before a word

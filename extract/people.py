@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from extract.analysis import PUNCT, Analysis, Mention
 from extract.lexicons import Lexicons, longest_first
-from extract.ner import model_allows_name, model_ends_word, model_person_at, model_starts_word, model_word
+from extract.ner import (model_allows_name, model_opens_no_name, model_ends_word, model_person_at, model_person_ends, model_rejects_name,
+                         model_starts_word,
+                         model_word)
 from extract.wordlist import freq_of, is_common_word, is_function_word, tag_of, verb_like
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -154,7 +156,8 @@ class PeopleFinder:
         if m:
             # the last part's end is uncertain (艾则孜·吐尔洪出席): shorten until a follower
             last_dot = text.rfind("·", pos, m.end())
-            ends = [e for e in range(last_dot + 3, m.end() + 1) if self.follower_at(text, e, a)]
+            ends = [e for e in range(last_dot + 3, m.end() + 1)
+                    if self.follower_at(text, e, a) or model_opens_no_name(a, e)]
             model = [e for e in ends if (pos, e, "Person") in getattr(a, "ner", ())]
             if model:
                 return model[0]  # 努尔别克·托合塔尔|经营: where the model ends the name
@@ -263,6 +266,8 @@ class PeopleFinder:
             token = text[tstart:pos]
             if a.taken(tstart, pos, ("Official", "Person")):
                 break  # another person's name: 游建中和县政协副主席程雯
+            if pos == post_start and model_person_ends(a, pos) is not None:
+                break  # 普罗迪|总理: the model reads a name before the post (a title after the name)
             if token in self.rules.title_stop_tokens or any(
                     token.endswith(s) and len(token) > len(s) and s in ("受", "由", "是", "在", "陪同")
                     for s in self.rules.title_stop_tokens):
@@ -347,6 +352,9 @@ class PeopleFinder:
                 for s0, e0 in chain:
                     a.add(Mention(s0, e0, "_Title", text[s0:e0], role="title"))
                 continue
+            names = [(s, e) for s, e in names if not model_rejects_name(a, s, e)]
+            if not names:
+                continue  # 总理|满意地|说, 总理|周二晚: the model reads no name after the title
             for s, e in names:
                 a.add(Mention(s, e, "Official", text[s:e], titles=list(titles), role="title", lead=lead))
             for s, e in chain:
@@ -377,6 +385,9 @@ class PeopleFinder:
                 if a.taken(q - 1, q):
                     continue
                 best = None
+                model = model_person_ends(a, q)
+                if model is not None and not self.rules.post_re.search(text[model:q]) and not a.taken(model, q):
+                    best = model  # 普罗迪|总理, 拉特纳亚克|议长: the model reads the name (no surname)
                 for n in (4, 3, 2):
                     s = q - n
                     if s < 0:

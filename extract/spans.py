@@ -96,6 +96,10 @@ def walk_left(a: Analysis, head_start: int, *, max_len: int = 24, extra_stops: f
     return trim_left(a, pos, head_start, extra_stops)
 
 
+# one-character words that open a clause, never a body's name (而|纪委, 同|村委会, 刚出|医院, 电|法国…组委会)
+OPENERS_NO_NAME_HOLDS = frozenset("而同在从上出来电到对向把被将为是又也还就才再却暨")
+
+
 def trim_left(a: Analysis, pos: int, head_start: int, extra_stops: frozenset[str] = frozenset()) -> int:
     """Drop what cannot open a name: a verb or adverb (叮嘱|合作社), a stop word glued on (会同市)."""
     from extract.wordlist import is_function_word
@@ -106,7 +110,7 @@ def trim_left(a: Analysis, pos: int, head_start: int, extra_stops: frozenset[str
         end = pos + 1
         while end < head_start and not a.at_boundary(end):
             end += 1
-        if end <= head_start and is_function_word(text[pos:end]):
+        if end <= head_start and (is_function_word(text[pos:end]) or text[pos:end] in OPENERS_NO_NAME_HOLDS):
             pos = end
         else:
             break

@@ -259,3 +259,70 @@ def test_a_speech_word_in_another_clause_has_no_speaker_there():
         "欧阳丽指出，习近平总书记亲临视察并发表重要讲话，希望我们坚持“三提三争”。\n")
     emphasised = _rels(rec, "emphasised")
     assert {o for o, p in emphasised if "三提三争" in p} == {"欧阳丽"}
+
+
+# -- news outside the meeting genre (People's Daily conventions that are also ours) --------------
+
+def _typed(record) -> set[tuple[str, str]]:
+    return {(e.type, e.name) for e in record.entities}
+
+
+def test_a_name_the_model_reads_before_a_foreign_post_is_the_official():
+    rec = extract_text("外交部发言人表示，萨维尔总统将于下月访华。")
+    assert ("Official", "萨维尔") in _typed(rec)
+    assert _entity(rec, "萨维尔").titles == ["总统"]
+
+
+def test_a_date_after_a_title_is_no_name():
+    rec = extract_text("外国总理周二晚表示，协议为两国关系开辟了新阶段。")
+    assert not any(e.type in ("Official", "Person") for e in rec.entities)
+
+
+def test_a_surname_and_a_form_of_address_is_the_surname():
+    rec = extract_text("一大早，李老师就来到学校，学生们围着李老师问好。")
+    assert ("Person", "李") in _typed(rec) and ("Person", "李老师") not in _typed(rec)
+
+
+def test_weather_table_cities_end_where_the_weather_begins():
+    rec = extract_text("悉尼晴10℃／19℃开罗多云21℃／34℃莫斯科小雨12℃／20℃")
+    assert {("Place", "悉尼"), ("Place", "开罗"), ("Place", "莫斯科")} == _typed(rec)
+
+
+def test_one_character_country_names_in_pairs_and_sides():
+    rec = extract_text("双方表示要推动中葡关系发展，日方也表示欢迎。")
+    assert {("Place", "中"), ("Place", "葡"), ("Place", "日")} <= _typed(rec)
+
+
+def test_a_clause_opener_is_no_part_of_a_body_name():
+    rec = extract_text("而市总工会规定，职工可以申请补助。")
+    assert ("Organization", "市总工会") in _typed(rec)
+    assert not any(e.name.startswith("而") for e in rec.entities)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("他在成都见到伯奇费尔院士时，学生们正在考察。", "伯奇费尔"),  # the model reads two halves
+    ("美国参议员约翰—格伦在招贴画上签名。", "约翰—格伦"),  # joined by a dash
+])
+def test_a_transliterated_name_the_model_splits_is_one_person(text, name):
+    assert ("Person", name) in _typed(extract_text(text))
+
+
+def test_a_foreign_name_before_a_presidents_post_is_a_person_not_a_place():
+    rec = extract_text("会谈中，他转达了库马拉通加总统对江主席的问候。")
+    assert ("Person", "库马拉通加") in _typed(rec)
+    assert not any(e.type == "Place" for e in rec.entities)
+
+
+def test_the_person_a_doctrine_is_named_after():
+    rec = extract_text("要坚定不移地高举邓小平理论的伟大旗帜。")
+    assert ("Person", "邓小平") in _typed(rec)
+
+
+def test_a_form_of_address_before_a_name_is_not_part_of_it():
+    rec = extract_text("33年前，年仅6岁的小俊平被高烧折磨。")
+    assert ("Person", "俊平") in _typed(rec)
+
+
+def test_a_date_after_a_transliterated_name_is_not_part_of_it():
+    rec = extract_text("苏里南共和国总统尤勒斯·韦登博斯今天结束访问。")
+    assert ("Official", "尤勒斯·韦登博斯") in _typed(rec)
