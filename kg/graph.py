@@ -32,10 +32,23 @@ class Article:
 
 @dataclass(slots=True)
 class Post:
+    """One title of an official in one article, as written, and what it parses into (``kg.titles``)."""
+
     title: str
     article: str  # Article.iri
     date: str | None = None
     org: str | None = None  # Node.iri of the Organization the title names (市委 of 市委书记), if known
+    jurisdiction: str | None = None  # the unit's full name, 湖北省随州市 (中华人民共和国 for national posts)
+    level: str | None = None  # national / province / prefecture / county / township
+    code: str | None = None  # the unit's adcode (CN for national posts)
+    organ: str | None = None  # 党委, 政府, 人大常委会, 政协, … or the named body (公安局)
+    position: str | None = None  # 书记, 市长, 主任, … without modifiers
+    modifier: str | None = None  # 原+党组+常务+副+代, as many as apply, "+"-joined
+    rank: str | None = None  # 级别 by convention: 正部 … 副科
+    gloss: str | None = None  # "Deputy Party Secretary, Suizhou Municipal Party Committee"
+
+
+POST_PARSE_FIELDS = ("jurisdiction", "level", "code", "organ", "position", "modifier", "rank", "gloss")
 
 
 @dataclass(slots=True)
@@ -69,6 +82,7 @@ class Provenance:
     end: int
     sentence: str
     date: str | None = None
+    order: int | None = None  # attended: the official's place among the meeting's attendees in the article (1 = first)
 
 
 @dataclass(slots=True)
@@ -124,11 +138,14 @@ def article_dict(a: Article) -> dict[str, Any]:
 
 
 def post_dict(p: Post) -> dict[str, Any]:
-    return {"title": p.title, "article": p.article, "date": p.date, "org": p.org}
+    return {"title": p.title, "article": p.article, "date": p.date, "org": p.org,
+            "jurisdiction": p.jurisdiction, "level": p.level, "code": p.code, "organ": p.organ,
+            "position": p.position, "modifier": p.modifier, "rank": p.rank, "gloss": p.gloss}
 
 
 def provenance_dict(p: Provenance) -> dict[str, Any]:
-    return {"article": p.article, "start": p.start, "end": p.end, "sentence": p.sentence, "date": p.date}
+    return {"article": p.article, "start": p.start, "end": p.end, "sentence": p.sentence, "date": p.date,
+            "order": p.order}
 
 
 def node_dict(n: Node) -> dict[str, Any]:

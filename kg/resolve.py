@@ -39,8 +39,9 @@ from dataclasses import dataclass
 from json.encoder import encode_basestring as _json_string  # C-accelerated: the string part of json.dumps
 from typing import Callable, Iterable, Mapping
 
-from kg.graph import Article, Edge, Graph, Mention, Node, Post, Provenance
+from kg.graph import POST_PARSE_FIELDS, Article, Edge, Graph, Mention, Node, Post, Provenance
 from kg.pinyin import person_pinyin, place_pinyin
+from kg.titles import context_of_article, parse_titles
 from kg.places import CITY, COUNTY, MUNICIPALITIES, PROVINCE, Division, Divisions, divisions, short_names
 from kg.record import Doc, Entity, Record
 
@@ -469,7 +470,8 @@ def _choose_label(labels: list[str]) -> str:
 # One entity of one article: (type, key, alias keys, label, normalised names, context label, date,
 # mentions ((start, end), …), pinyin of the label or None)
 Occurrence = tuple
-# One relation statement: (type, source occurrence index, target occurrence index, start, end, sentence)
+# One relation statement: (type, source occurrence index, target occurrence index, start, end, sentence,
+# protocol order: the source's place among the target meeting's attendees in the article, or None)
 Statement = tuple
 
 
@@ -480,7 +482,7 @@ class Fragment:
     article: Article
     date: str | None  # the article's date, ISO
     occurrences: list[Occurrence]
-    posts: list[tuple[int, str, tuple[str, ...]]]  # (occurrence index, title, org-name candidates)
+    posts: list[tuple]  # (occurrence index, title, org-name candidates, parse: POST_PARSE_FIELDS values)
     statements: list[Statement]
 
     def to_plain(self) -> tuple:
@@ -506,9 +508,10 @@ def article_fragment(rec: Record, text: str | None, base_iri: str = DEFAULT_BASE
     article = Article(iri=a_iri, doc_id=d.id, path=d.path, title=d.title, published=d.published, source=d.source,
                       url=d.url, authors=list(d.authors), editors=list(d.editors))
     actx = ArticleContext(rec, table)
+    places = context_of_article(actx.province, actx.city, actx.county, table, actx.stem, actx.stem_rank)
     occurrences: list[Occurrence] = []
     index: dict[str, int] = {}
-    posts: list[tuple[int, str, tuple[str, ...]]] = []
+    posts: list[tuple] = []
     for e in rec.entities:
         if e.type not in NODE_SLUGS:
             continue  # a consumer ignores types it does not know (output.md)
@@ -517,9 +520,10 @@ def article_fragment(rec: Record, text: str | None, base_iri: str = DEFAULT_BASE
             place_pinyin(label) if e.type == "Place" else None
         index[e.id] = len(occurrences)
         if e.type == "Official":
-            for title in e.titles:
+            for title, parsed in zip(e.titles, parse_titles(e.titles, places, table)):
                 t = normalise(title)
-                posts.append((len(occurrences), title, tuple(dict.fromkeys((t, actx.qualify(t)[0])))))
+                posts.append((len(occurrences), title, tuple(dict.fromkeys((t, actx.qualify(t)[0]))),
+                              tuple(getattr(parsed, f) or None for f in POST_PARSE_FIELDS)))
         names = tuple(dict.fromkeys(n for n in (normalise(x) for x in (e.name, *e.aliases)) if n))
         occurrences.append((e.type, key, tuple(alias_keys), label, names, ctx_label, date,
                             tuple((int(m[0]), int(m[1])) for m in e.mentions if len(m) >= 2), pinyin))
@@ -543,7 +547,29 @@ def article_fragment(rec: Record, text: str | None, base_iri: str = DEFAULT_BASE
         if sentence is None:
             sentence = sentences[(start, end)] = clean_sentence(text[start:end]) if text is not None else ""
         statements.append((r.type, src, dst, start, end, sentence))
-    return Fragment(article, iso_date(d.published), occurrences, posts, statements)
+    return Fragment(article, iso_date(d.published), occurrences, posts, protocol_orders(statements, occurrences))
+
+
+def protocol_orders(statements: list[Statement], occurrences: list[Occurrence]) -> list[Statement]:
+    """Number each meeting's attendees in the order the article lists them (排名: protocol order).
+
+    The order is that of each attendee's first mention inside its attendance statement's sentence
+    (the sentences in article order): 市委书记X出席… 市领导Y、Z出席 gives X 1, Y 2, Z 3."""
+    def first_in(occ: Occurrence, start: int, end: int) -> int:
+        inside = [s for s, _ in occ[7] if start <= s < end]
+        return min(inside) if inside else (min((s for s, _ in occ[7]), default=start) if occ[7] else start)
+
+    by_meeting: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    for i, st in enumerate(statements):
+        if st[0] == "attended":
+            by_meeting[st[2]].append((first_in(occurrences[st[1]], st[3], st[4]), st[1], i))
+    order: dict[int, int] = {}
+    for items in by_meeting.values():
+        seen: dict[int, int] = {}
+        for _, src, i in sorted(items):
+            seen.setdefault(src, len(seen) + 1)
+            order[i] = seen[src]
+    return [(*st[:6], order.get(i)) for i, st in enumerate(statements)]
 
 
 def resolve(records: Iterable[Record], texts: TextSource = None, base_iri: str = DEFAULT_BASE_IRI) -> Graph:
@@ -612,25 +638,27 @@ def merge(fragments: Iterable[Fragment], base_iri: str = DEFAULT_BASE_IRI) -> Gr
                     if "@" not in k[1] and len(k[1]) >= 2:
                         org_names.setdefault(k[1], iri_of[occ[1]])
     post_org: dict[tuple[str, ...], str | None] = {}
-    posts: dict[str, set[tuple[str, str, str | None, str | None]]] = defaultdict(set)
+    posts: dict[str, set[tuple]] = defaultdict(set)
     for frag in kept:
-        for i, title, candidates in frag.posts:
+        for i, title, candidates, *parsed in frag.posts:
             org = post_org.get(candidates, post_org)
             if org is post_org:
                 org = post_org[candidates] = _post_org(candidates, org_names)
-            posts[iri_of[frag.occurrences[i][1]]].add((title, frag.article.iri, frag.date, org))
+            fields = tuple(parsed[0]) if parsed else (None,) * len(POST_PARSE_FIELDS)
+            posts[iri_of[frag.occurrences[i][1]]].add((title, frag.article.iri, frag.date, org, fields))
     for node_iri, items in posts.items():
-        graph.nodes[node_iri].posts = [Post(t, a, d, o) for t, a, d, o in
+        graph.nodes[node_iri].posts = [Post(t, a, d, o, *fields) for t, a, d, o, fields in
                                        sorted(items, key=lambda p: (p[2] or "", p[0], p[1]))]
 
     # edges with every statement of them
     edges: dict[tuple[str, str, str], list[tuple]] = defaultdict(list)
     for frag in kept:
         occs, a_iri, date = frag.occurrences, frag.article.iri, frag.date or ""
-        for rtype, src, dst, start, end, sentence in frag.statements:
-            edges[(rtype, iri_of[occs[src][1]], iri_of[occs[dst][1]])].append((a_iri, start, end, sentence, date))
-    graph.edges = [Edge(t, s, o, [Provenance(a, b, e, sent, d or None) for a, b, e, sent, d in
-                                  (sorted(set(p)) if len(p) > 1 else p)])
+        for rtype, src, dst, start, end, sentence, *order in frag.statements:
+            edges[(rtype, iri_of[occs[src][1]], iri_of[occs[dst][1]])].append(
+                (a_iri, start, end, sentence, date, order[0] if order else None))
+    graph.edges = [Edge(t, s, o, [Provenance(a, b, e, sent, d or None, n) for a, b, e, sent, d, n in
+                                  (sorted(set(p), key=lambda x: x[:5]) if len(p) > 1 else p)])
                    for (t, s, o), p in sorted(edges.items())]
 
     graph.nodes = dict(sorted(graph.nodes.items()))

@@ -13,7 +13,10 @@ The model is documented in ``docs/neo4j.md``:
   of the RDF graph's ``org:Post``: ``(Official)-[:HOLDS_POST]->(Post)``, and
   ``(Post)-[:POST_IN]->(Organization)`` when the title names a known body (市委 of 市委书记).
 - Each resolved edge is one relationship of its upper-case type (``ATTENDED`` …) with its
-  provenance as parallel arrays (``articles``, ``starts``, ``ends``, ``sentences``, ``dates``).
+  provenance as parallel arrays (``articles``, ``starts``, ``ends``, ``sentences``, ``dates``; and
+  ``orders`` on ``ATTENDED``: the protocol order of each statement, 0 where none).
+- A ``Post`` carries what its title parses into (``jurisdiction``, ``level``, ``code``, ``organ``,
+  ``position``, ``modifier``, ``rank``, ``gloss``; docs/careers.md).
 - ``(Article)-[:MENTIONS {starts, ends}]->(entity)`` for every entity an article mentions.
 
 Neo4j arrays cannot hold nulls, so an unknown date is ``""`` inside the ``dates`` arrays; a property
@@ -30,7 +33,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from kg.graph import EDGE_TYPES, NODE_TYPES, Graph
+from kg.graph import EDGE_TYPES, NODE_TYPES, POST_PARSE_FIELDS, Graph
 from kg.resolve import iso_date, post_iri
 
 ENTITY_LABEL = "Entity"
@@ -162,7 +165,8 @@ def _post_rows(graph: Graph) -> tuple[list[dict[str, Any]], list[dict[str, Any]]
                 continue
             date = iso_date(p.date)  # as the RDF graph dates an org:Post: by its own date only
             org = p.org if p.org in graph.nodes and graph.nodes[p.org].type in NODE_LABELS else None
-            posts[key] = _node_row(key, {"title": p.title, "article": p.article, "date": date})
+            posts[key] = _node_row(key, {"title": p.title, "article": p.article, "date": date,
+                                         **{f: getattr(p, f) for f in POST_PARSE_FIELDS}})
             prov = {"articles": [p.article], "dates": [_date(date)]}
             holds[key] = _rel_row(n.iri, key, prov)
             if org:
@@ -186,10 +190,12 @@ def _edge_sets(graph: Graph) -> list[RelSet]:
             continue  # an endpoint of a type this loader does not know is not loaded
         items = sorted({(_date(p.date or (graph.articles[p.article].published
                                           if p.article in graph.articles else None)),
-                         p.article, p.start, p.end, p.sentence) for p in prov})
+                         p.article, p.start, p.end, p.sentence, p.order or 0) for p in prov})
         props = {"articles": [i[1] for i in items], "starts": [i[2] for i in items],
                  "ends": [i[3] for i in items], "sentences": [i[4] for i in items],
                  "dates": [i[0] for i in items]}
+        if any(i[5] for i in items):
+            props["orders"] = [i[5] for i in items]  # protocol order per statement (0: none)
         by_type[REL_TYPES[etype]].append(_rel_row(source, target, props))
     return [RelSet(t, ENTITY_LABEL, ENTITY_LABEL, by_type[t]) for t in REL_TYPES.values() if by_type[t]]
 

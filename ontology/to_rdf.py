@@ -203,6 +203,18 @@ def post_quads(official: str, p, graph: Graph) -> list[PlainQuad]:
         out.append((post, _DC_DATE, d, None))
     if p.org and p.org in graph.nodes:
         out.append((post, _POST_IN, p.org, None))
+    if getattr(p, "jurisdiction", None):
+        out.append((post, _Z + "jurisdiction", _zl(p.jurisdiction), None))
+    for attr, prop in (("code", "adcode"), ("level", "administrativeLevel"), ("modifier", "modifier")):
+        value = getattr(p, attr, None)
+        if value:
+            out.append((post, _Z + prop, Lit(value), None))
+    for attr in ("organ", "position", "rank"):
+        value = getattr(p, attr, None)
+        if value:
+            out.append((post, _Z + attr, _zl(value), None))
+    if getattr(p, "gloss", None):
+        out.append((post, _Z + "gloss", Lit(p.gloss, "en"), None))
     return out
 
 
@@ -234,6 +246,8 @@ def statement_quads(e, i: int | None, graph: Graph) -> list[PlainQuad]:
             (ev, _END, Lit(str(max(p.end, 0)), None, _INTEGER), g)]
     if p.sentence:
         out.append((ev, _TEXT, Lit(p.sentence, "zh"), g))
+    if getattr(p, "order", None):
+        out.append((ev, _Z + "protocolOrder", Lit(str(p.order), None, _XSD + "positiveInteger"), g))
     if p.date:
         d = _plain_date(p.date)
         if d is not None:

@@ -68,6 +68,14 @@ def test_official_posts_over_time(build):
         ("2025-05-14", "泽川", "泽川市防汛抗旱指挥部")]
 
 
+def test_protocol_order_rises_with_the_post(build):
+    """韩立新 is listed sixth as 副市长 (2023-03-14) and first as 市长 (2025-02-26): who moved up."""
+    han = rows(build, "official-protocol-order", name="韩立新")
+    order = {r["date"]: int(r["protocolOrder"]) for r in han}
+    assert order["2023-03-14"] > order["2025-02-26"] == 1
+    assert {r["name"] for r in han} == {"韩立新"}
+
+
 def test_policies_an_official_emphasised_by_date(build):
     def said(name: str) -> set[tuple[str, str]]:
         return {(r["date"], normalise_policy(r["policyName"])) for r in rows(build, "policies-emphasised-by-official",

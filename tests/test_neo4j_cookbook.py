@@ -151,7 +151,7 @@ def _first(rows: list[dict], column: str) -> str:
 
 
 @pytest.mark.parametrize("name", [n for n in CYPHER if n in (
-    "co-attendees", "policies-emphasised-by-official", "official-posts-timeline",
+    "co-attendees", "policies-emphasised-by-official", "official-posts-timeline", "official-protocol-order",
     "bodies-directed-by-meeting", "meetings-convened-by-org", "evidence-for-official")])
 def test_neo4j_cookbook_query_with_parameter_matches_sparql(name, neo4j_sample_build, neo4j_sample_loaded):
     query = (QUERIES / f"{name}.cypher").read_text(encoding="utf-8")
