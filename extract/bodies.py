@@ -38,6 +38,9 @@ SITTING = re.compile("第" + _N + "(?:、" + _N + ")*次全体会议|(?:开幕|�
 SITTING_AT_END = re.compile("(?<![\u4e00-\u9fff])(?:" + SITTING.pattern + ")$|(?<=[，。；、\n在了持])(?:" + SITTING.pattern + ")$")
 
 
+BOOK_TITLE = re.compile(r"《[^《》\n]{1,120}》")
+
+
 class MeetingFinder:
     """Pipeline component: Meeting mentions (named, built from organiser + kind, and bare)."""
 
@@ -209,8 +212,12 @@ class OrganizationFinder:
                 j = walk_left(a, i, max_len=8)
                 s = j if j < i and text[j:i] in self.places else i  # 陆良县委
                 candidates.append((s, pos, word))
-        # the longest name wins where candidates overlap (县委组织部 over 县委)
+        # the longest name wins where candidates overlap (县委组织部 over 县委); a body named only
+        # inside a document's title (《吉林省人民代表大会常务委员会关于…的决定》) is part of that title
+        titled = [(m.start(), m.end()) for m in BOOK_TITLE.finditer(text)]
         for s, e, _ in sorted(set(candidates), key=lambda c: (-(c[1] - c[0]), c[0])):
+            if any(ts < s and e < te for ts, te in titled):
+                continue
             if not a.taken(s, e):
                 a.add(Mention(s, e, "Organization", text[s:e], role="suffix"))
         self.add_elided(a)

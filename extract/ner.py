@@ -315,7 +315,12 @@ class NerMentions:
         self.add_abbreviations(a)
         self.add_places_in_titles(a)
         self.add_authors_of_doctrines(a)
+        from extract.bodies import BOOK_TITLE
+
+        titled = [(m.start(), m.end()) for m in BOOK_TITLE.finditer(text)] if "《" in text else []
         for s, e, typ in getattr(a, "ner", []):
+            if typ == "Organization" and any(ts < s and e < te for ts, te in titled):
+                continue  # a body named inside a document's title is part of the title
             if typ == "Person":
                 cut = HONORIFIC.search(text, s + 2, e)
                 if cut:
@@ -492,13 +497,15 @@ class NerMentions:
             nxt = model_word(a, e)
             return nxt is not None and nxt[2] in ("v", "vd", "p", "d", "t", "TIME", "m", "c", "u", "w", "ad", "f")
         if typ == "Place":
-            if name in place_names() or tag.startswith(("ns", "nr")) and freq_of(name) >= 20:
-                return True
+            if name.endswith(("党", "政府", "委员会")):
+                return False  # 中国共产党: a body the model read as a place
             bare = name
             while bare and bare.endswith(PLACE_CLASS_TAILS):
                 bare = bare[: -next(len(t) for t in PLACE_CLASS_TAILS if bare.endswith(t))]
             if len(bare) < 2 or bare in PLACE_CLASS_WORDS:
-                return False  # 苏木镇, 嘎查村, 镇街, 城乡: kinds of places, not places
+                return False  # 苏木镇, 嘎查村, 镇街, 城乡, 自治县: kinds of places, not places
+            if name in place_names() or tag.startswith(("ns", "nr")) and freq_of(name) >= 20:
+                return True
             if not reports_officials:
                 return True
             return (tag_of(bare) or "ns")[:2] in ("ns", "nr") and not (tag and freq_of(name) >= 5)

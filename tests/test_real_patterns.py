@@ -326,3 +326,16 @@ def test_a_form_of_address_before_a_name_is_not_part_of_it():
 def test_a_date_after_a_transliterated_name_is_not_part_of_it():
     rec = extract_text("苏里南共和国总统尤勒斯·韦登博斯今天结束访问。")
     assert ("Official", "尤勒斯·韦登博斯") in _typed(rec)
+
+
+def test_a_body_named_only_inside_a_documents_title_is_part_of_the_title():
+    rec = extract_text("会议通过了《云岚市人民代表大会常务委员会关于加强生态保护的决定》。市委书记韦明远出席会议。")
+    assert not any(e.type == "Organization" and "常务委员会" in e.name for e in rec.entities)
+
+
+@pytest.mark.parametrize("text, word", [
+    ("东峤镇是人口、经济大镇，工作充满困难和挑战。", "大镇"),  # a kind of town, not a town
+    ("各区县（自治县）政府分管负责人参加会议。", "自治县"),
+])
+def test_kinds_of_places_are_no_places(text, word):
+    assert ("Place", word) not in _typed(extract_text(text))
