@@ -19,7 +19,7 @@ import sys
 import threading
 from typing import Iterator
 
-COMMANDS = ["setup", "extract", "build", "query", "serve", "load", "export", "viz"]
+COMMANDS = ["setup", "extract", "build", "query", "serve", "load", "export", "viz", "stats"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -69,6 +69,7 @@ class Node:
     mentions: list[Mention] = field(default_factory=list)
     context: str | None = None  # jurisdiction/organisation that disambiguates a name, if any
     date: str | None = None  # a Meeting's date (part of its identity), ISO 8601
+    measures: dict | None = None  # an official's co-attendance network measures (kg.measures), if in it
 
     @property
     def articles(self) -> list[str]:
@@ -152,7 +153,8 @@ def node_dict(n: Node) -> dict[str, Any]:
     return {"iri": n.iri, "type": n.type, "label": n.label, "aliases": list(n.aliases), "pinyin": n.pinyin,
             "posts": [post_dict(p) for p in n.posts],
             "mentions": [{"article": m.article, "start": m.start, "end": m.end} for m in n.mentions],
-            "context": n.context, "date": n.date}
+            "context": n.context, "date": n.date,
+            "measures": dict(n.measures) if n.measures is not None else None}
 
 
 def edge_dict(e: Edge) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from kg.graph import Graph
-from kg.writers import ALONGSIDE, STATE_DIR, WRITERS, Outputs, Writer
+from kg.writers import ALONGSIDE, OUTPUT_NAMES, STATE_DIR, WRITERS, Outputs, Writer, writers_for
 
 # ------------------------------------------------------------------------------ atomic publish
 
@@ -81,7 +81,7 @@ def _empty_trash(trash: Path) -> None:
 
 def _run_writer(name, writer: Writer, outputs: Outputs, staging: Path) -> None:
     started = time.perf_counter()
-    writer(outputs, staging / _names(name)[0])
+    writer(outputs, staging / (_names(name) or ("rdf",))[0])  # (an RDF writer publishing no file: the store's parts)
     label = _names(name)[0] if isinstance(name, str) else "graph files"
     outputs.stats.setdefault("seconds", {})[label] = round(time.perf_counter() - started, 2)
 
@@ -139,18 +139,24 @@ def _names(name: str | tuple[str, ...]) -> tuple[str, ...]:
 
 def write_outputs(graph: Graph, out_dir: str | os.PathLike[str], writers: list[tuple[str | tuple[str, ...], Writer]]
                   | None = None, *, extra: Callable[[Outputs, Path], list[str]] | None = None,
-                  stats: dict | None = None) -> list[Path]:
+                  stats: dict | None = None, formats: frozenset[str] | None = None) -> list[Path]:
     """Run every writer into a staging folder inside ``out_dir``, then move each output into place.
 
     Blocks of objects that did not change since the previous build in ``out_dir`` are copied from
     its files (kg/blocks.py); the store is patched rather than reloaded when little changed.
     ``extra(outputs, staging)`` may write more files into the staging folder (``kg build`` writes
     records.jsonl so); it returns their names. ``stats`` receives counts of what was made and copied.
+    First the officials' co-attendance measures are set on the graph (``Node.measures``,
+    :func:`kg.measures.annotate`): graph.json holds them.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    drop: list[str] = []
+    if formats is not None:  # kg build --formats: only these outputs; those of other formats go
+        writers = writers_for(formats) if writers is None else writers
+        drop = [n for n in OUTPUT_NAMES if n not in formats]
     with output_lock(out_dir):
-        return _write_outputs(graph, out_dir, writers, extra, stats)
+        return _write_outputs(graph, out_dir, writers, extra, stats, drop)
 
 
 LOCK_FILE = ".kg-build.lock"
@@ -210,9 +216,14 @@ class BuildBusy(ValueError):
     """Another build holds the output folder."""
 
 
-def _write_outputs(graph: Graph, out_dir: Path, writers, extra, stats) -> list[Path]:
+def _write_outputs(graph: Graph, out_dir: Path, writers, extra, stats, drop: list[str] = ()) -> list[Path]:
+    from kg.measures import annotate
+
     _clean_staging(out_dir)
+    started = time.perf_counter()
+    annotate(graph)  # the officials' network measures, written with them into graph.json (kg/measures.py)
     outputs = Outputs(graph, out_dir)
+    outputs.stats.setdefault("seconds", {})["network measures"] = round(time.perf_counter() - started, 2)
     staging = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out_dir))
     outputs.staging = staging
     writers = writers if writers is not None else WRITERS
@@ -247,6 +258,10 @@ def _write_outputs(graph: Graph, out_dir: Path, writers, extra, stats) -> list[P
                 _to_trash(target, trash)
                 os.replace(staged, target)
             written.append(target)
+        for name in drop:  # outputs of formats this build does not write would describe an older graph
+            if name not in names and (out_dir / name).exists():
+                trash.mkdir(parents=True, exist_ok=True)
+                os.replace(out_dir / name, trash / name)  # (a folder too: the trash is emptied below)
         for f in sorted(state.iterdir()):  # indexes last: an index never describes files not yet in place
             if f.suffix == ".idx":
                 os.replace(f, out_dir / STATE_DIR / f.name)

@@ -27,6 +27,7 @@ build; a cache given with ``--cache`` may be shared by several builds and is nev
 from __future__ import annotations
 
 import gc
+import json
 import os
 import shutil
 import sys
@@ -36,7 +37,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from extract.lexicons import load_json
 from kg.build import STATE_DIR, BuildResult, write_outputs
+from kg.writers import FORMATS, parse_formats
 from kg.cache import RecordCache, content_key, extractor_fingerprint, with_path
 from kg.parallel import Item, extract_items, peak_rss
 from kg.fragment_store import FragmentStore
@@ -190,7 +193,8 @@ def extract_missing(units: list[Unit], cache: RecordCache, executor_factory: Cal
 # ------------------------------------------------------------------------------------ the build
 
 FRAGMENTS_DIR = "fragments"  # in DIR/.kg-state: each input file's resolution fragments (kg/fragment_store.py)
-_RESOLVER_CODE = ("kg/resolve.py", "kg/places.py", "kg/pinyin.py", "kg/graph.py", "kg/fragment_store.py")
+_RESOLVER_CODE = ("kg/resolve.py", "kg/places.py", "kg/pinyin.py", "kg/graph.py", "kg/fragment_store.py",
+                  "kg/titles.py", "extract/rules/titles.json")
 
 
 def resolver_fingerprint(base_iri: str) -> str:
@@ -203,6 +207,7 @@ def resolver_fingerprint(base_iri: str) -> str:
     for name in _RESOLVER_CODE:  # read as package resources: the same in a clone and in a wheel
         package, _, module = name.partition("/")
         h.update(name.encode() + b"\0" + files(package).joinpath(module).read_bytes() + b"\0")
+    h.update(json.dumps(load_json("titles.json"), sort_keys=True, ensure_ascii=False).encode())  # (+ a user's)
     for dist in ("cpca", "pypinyin", "zhconv"):
         try:
             h.update(f"{dist}={metadata.version(dist)}".encode())
@@ -218,7 +223,7 @@ class Resolution:
     fragments, which :func:`kg.resolve.merge` needs anyway."""
 
     def __init__(self, out: Path, units: list[Unit], cache: RecordCache, base_iri: str,
-                 on_error: Callable[[str], None] | None, reuse: bool = True) -> None:
+                 on_error: Callable[[str], None] | None, reuse: bool = True, records: bool = True) -> None:
         from kg.blocks import Index
 
         self.out, self.units, self.cache = out, units, cache
@@ -233,8 +238,9 @@ class Resolution:
         self.count = 0
         self.reused = 0
         self.records_tmp = out / f".{RECORDS_FILE}.{os.getpid()}.tmp"
-        self.records_old = Index.load(out / STATE_DIR / f"{RECORDS_FILE}.idx", out) if reuse else None
+        self.records_old = Index.load(out / STATE_DIR / f"{RECORDS_FILE}.idx", out) if reuse and records else None
         self.records_index = None
+        self.write_records = records  # records.jsonl (kg build --formats may leave it out)
 
     def fragments(self) -> Iterator:
         """Fragments in input order; ``records.jsonl`` is complete once this is exhausted."""
@@ -244,7 +250,8 @@ class Resolution:
         from kg.resolve import Fragment, article_fragment, divisions
 
         table = divisions()
-        writer = BlockSet([Stream(RECORDS_FILE, [self.records_tmp], [RECORDS_FILE])], self.records_old, self.out)
+        writer = BlockSet([Stream(RECORDS_FILE, [self.records_tmp], [RECORDS_FILE])], self.records_old, self.out) \
+            if self.write_records else _NoRecords()
         try:
             for u in self.units:
                 if u.key is None:
@@ -313,6 +320,19 @@ class Resolution:
         self.store.save(used, self.made - set(forget))
 
 
+class _NoRecords:
+    """The records.jsonl writer when it is not wanted (``--formats`` without records)."""
+
+    def add(self, *args) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def abort(self) -> None:
+        pass
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -331,11 +351,13 @@ def _clean_stale(out_dir: Path) -> None:
 def build_scaled(paths: Iterable[str], out_dir: str | os.PathLike[str], *, workers: int = 1,
                  dask: str | None = None, cache_dir: str | os.PathLike[str] | None = None,
                  use_cache: bool = True, base_iri: str = DEFAULT_BASE_IRI, segmenter: str = "pkuseg",
-                 progress: bool | None = None, on_error: Callable[[str], None] | None = None) -> ScaleResult:
+                 progress: bool | None = None, on_error: Callable[[str], None] | None = None,
+                 formats: frozenset[str] | None = None) -> ScaleResult:
     """Extract (in parallel, from the cache where possible), resolve and write every output.
 
     ``on_error`` gets one line per skipped file (or jsonl line), naming it and the reason. With no
-    article at all nothing is written and ``ValueError`` is raised. See the module docstring.
+    article at all nothing is written and ``ValueError`` is raised. ``formats``: the output names to
+    write (:func:`kg.writers.parse_formats`; None: every one). See the module docstring.
     """
     started = time.perf_counter()
     paths = [str(p) for p in paths]
@@ -364,7 +386,8 @@ def build_scaled(paths: Iterable[str], out_dir: str | os.PathLike[str], *, worke
         stats.seconds_extract = time.perf_counter() - t
 
         t = time.perf_counter()
-        resolution = Resolution(out, units, cache, base_iri, on_error, reuse=use_cache)
+        records = formats is None or RECORDS_FILE in formats
+        resolution = Resolution(out, units, cache, base_iri, on_error, reuse=use_cache, records=records)
         gc_was_on = gc.isenabled()
         gc.disable()  # millions of small acyclic objects: the cycle collector would only rescan them
         try:
@@ -374,7 +397,8 @@ def build_scaled(paths: Iterable[str], out_dir: str | os.PathLike[str], *, worke
             stats.seconds_resolve = time.perf_counter() - t
             stats.reused_fragments = resolution.reused
             t = time.perf_counter()
-            written = write_outputs(graph, out, extra=resolution.publish_into, stats=stats.outputs)
+            written = write_outputs(graph, out, extra=resolution.publish_into if records else None,
+                                    stats=stats.outputs, formats=formats)
             if use_cache:
                 resolution.save_fragments(forget=stats.timed_out)
         finally:
@@ -407,7 +431,7 @@ def build_from_args(args, on_error: Callable[[str], None] | None = None) -> Scal
     try:
         return build_scaled(args.paths, args.out, workers=args.workers, dask=args.dask, cache_dir=args.cache,
                             use_cache=not args.no_cache, base_iri=args.base_iri, progress=args.progress,
-                            on_error=on_error)
+                            on_error=on_error, formats=parse_formats(getattr(args, "formats", None)))
     except (ModelMissing, WorkerDied) as err:
         raise ValueError(str(err)) from None
 
@@ -427,6 +451,9 @@ def add_arguments(p) -> None:
     p.add_argument("--progress", dest="progress", action="store_true", default=None,
                    help="always show the progress bar (default: on a terminal, for builds over 2 s)")
     p.add_argument("--no-progress", dest="progress", action="store_false", help="never show the progress bar")
+    p.add_argument("--formats", metavar="LIST",
+                   help="outputs to write, comma-separated: " + ",".join(FORMATS) + " (default all); outputs "
+                        "of other formats a previous build left in --out are removed")
 
 
 def print_error(line: str, prog: str = "kg build") -> None:

@@ -32,8 +32,8 @@ RDF_FILES = ("graph.ttl", "graph.nt", "graph.trig", "graph.jsonld", "nquads")
 PART_OBJECTS_ENV = "ZHENGWU_KG_NQUADS_PART_OBJECTS"
 DEFAULT_PART_OBJECTS = 4_000  # blocks (articles, entities, chunks of posts or relations) per N-Quads part
 INCREMENTAL_STORE_SHARE = 0.5  # patch the store when at most this share of objects changed, else reload it
-_OUTPUT_CODE = ("kg/blocks.py", "kg/writers.py", "kg/graph.py", "kg/resolve.py", "ontology/to_rdf.py",
-                "ontology/serialize.py")
+_OUTPUT_CODE = ("kg/blocks.py", "kg/writers.py", "kg/graph.py", "kg/resolve.py", "kg/measures.py",
+                "ontology/to_rdf.py", "ontology/serialize.py")
 
 
 def part_objects_default() -> int:
@@ -153,7 +153,8 @@ def write_graph_json(out: Outputs, staging: Path) -> None:
                 for n in nodes.values():
                     tag = _digest((n.iri, n.type, n.label, tuple(n.aliases), n.pinyin,
                                    tuple((p.title, p.article, p.date, p.org) for p in n.posts),
-                                   tuple((m.article, m.start, m.end) for m in n.mentions), n.context, n.date))
+                                   tuple((m.article, m.start, m.end) for m in n.mentions), n.context, n.date,
+                                   tuple(n.measures.items()) if n.measures is not None else None))
                     blocks.add(("n", n.iri), tag, lambda _, n=n: _json(node_dict(n)))
             else:
                 for group in chunked(graph.edges, lambda e: f"{e.type}\0{e.source}\0{e.target}"):
@@ -215,15 +216,19 @@ def _statement_key(item: tuple) -> str:
     return f"{e.type}\0{e.source}\0{e.target}\0{p.article}\0{p.start}\0{p.end}"
 
 
-def write_rdf_files(out: Outputs, staging: Path) -> None:
-    """graph.nt, graph.ttl, graph.trig, graph.jsonld and the N-Quads parts in one pass over the RDF
-    objects: each file a header and one block per object, unchanged blocks copied from the previous
-    build. Also notes, for the store, the N-Quads of what changed and the keys that went."""
+def write_rdf_files(out: Outputs, staging: Path, files: Iterable[str] = RDF_FILES) -> None:
+    """graph.nt, graph.ttl, graph.trig, graph.jsonld and the N-Quads parts (those of ``files``; the
+    parts always: the store is loaded from them) in one pass over the RDF objects: each file a header
+    and one block per object, unchanged blocks copied from the previous build. Also notes, for the
+    store, the N-Quads of what changed and the keys that went."""
     from ontology.serialize import Formatter
 
     graph = out.graph
     fmt = Formatter(graph.base_iri)
+    selected = [st for st in RDF_STREAMS if st[0] in set(files)]
     old = out.old_index("rdf")
+    if old is not None and set(old.meta.get("stream_files", {})) != {st[0] for st in selected} | {"nquads"}:
+        old = None  # the previous build wrote other formats: these are made from scratch
     objects = len(graph.articles) + len(graph.nodes) + \
         sum(len(e.provenance) or 1 for e in graph.edges) // (CHUNK_MASK + 1) + \
         sum(-(-len(n.posts) // (CHUNK_MASK + 1)) for n in graph.nodes.values())  # about
@@ -238,7 +243,7 @@ def write_rdf_files(out: Outputs, staging: Path) -> None:
     nq_dir = staging / "nquads"
     nq_dir.mkdir()
     names = [f"part-{i:04d}.nq" for i in range(parts)]
-    streams = [Stream(name, [staging / name], [name], sep) for name, _, sep in RDF_STREAMS]
+    streams = [Stream(name, [staging / name], [name], sep) for name, _, sep in selected]
     streams.append(Stream("nquads", [nq_dir / n for n in names], [f"nquads/{n}" for n in names]))
     old_part = old.meta["part_of"] if old is not None else None
 
@@ -247,10 +252,10 @@ def write_rdf_files(out: Outputs, staging: Path) -> None:
         return old_part[e[1]] if e is not None else _bucket(key, parts)
 
     blocks = BlockSet(streams, old, out.out_dir, part_of=part_of)
-    makers = {name: getattr(fmt, method) for name, method, _ in RDF_STREAMS}
+    makers = {name: getattr(fmt, method) for name, method, _ in selected}
     makers["nquads"] = fmt.nquads
     changed: dict[tuple, bytes] = {}
-    frames = {name: fmt.frame(method) for name, method, _ in RDF_STREAMS}
+    frames = {name: fmt.frame(method) for name, method, _ in selected}
     try:
         for name, (head, _) in frames.items():
             if head:
@@ -407,5 +412,39 @@ WRITERS: list[tuple[str | tuple[str, ...], Writer]] = [
     (RDF_FILES, lambda out, path: write_rdf_files(out, path.parent)),
     ("store", write_store),
 ]
+
+# ``kg build --formats``: each format and the output it names (records.jsonl is kg build's own)
+FORMATS: dict[str, str] = {"json": "graph.json", "html": "graph.html", "ttl": "graph.ttl", "nt": "graph.nt",
+                           "trig": "graph.trig", "jsonld": "graph.jsonld", "nquads": "nquads", "store": "store",
+                           "records": "records.jsonl"}
+OUTPUT_NAMES = tuple(FORMATS.values())
+
+
+def parse_formats(text: str | None) -> frozenset[str]:
+    """``json,store`` → the output names of those formats (``all`` or None: every one)."""
+    if text is None or text.strip() in ("", "all"):
+        return frozenset(OUTPUT_NAMES)
+    chosen = [f.strip() for f in text.split(",") if f.strip()]
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise ValueError(f"unknown output format {', '.join(unknown) or repr(text)}; choose from "
+                         f"{', '.join(FORMATS)} or all")
+    return frozenset(FORMATS[f] for f in chosen)
+
+
+def writers_for(names: Iterable[str]) -> list[tuple[str | tuple[str, ...], Writer]]:
+    """The writers of the chosen outputs, in WRITERS order (the RDF writer limited to its chosen files;
+    the store needs the N-Quads parts, made in the staging folder even when they are not published)."""
+    names = set(names)
+    rdf = tuple(n for n in RDF_FILES if n in names)
+    out: list[tuple[str | tuple[str, ...], Writer]] = []
+    for name, writer in WRITERS:
+        if name == RDF_FILES:
+            if rdf or "store" in names:
+                files = rdf + (("nquads",) if "nquads" not in rdf else ())
+                out.append((rdf or (), lambda o, path, files=files: write_rdf_files(o, path.parent, files)))
+        elif name in names:
+            out.append((name, writer))
+    return out
 
 

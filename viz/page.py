@@ -35,8 +35,15 @@ def view_graph(graph: Graph, view: str = "whole", focus: str | None = None, dept
 
 
 def write_page(graph: Graph, path: str | os.PathLike, view: str = "whole", focus: str | None = None,
-               depth: int = 1, max_nodes: int | None = DEFAULT_MAX_NODES) -> Path:
-    """Render a view of ``graph`` to ``path`` (written whole or not at all)."""
+               depth: int = 1, max_nodes: int | None = DEFAULT_MAX_NODES, size: str = "degree",
+               color: str = "type") -> Path:
+    """Render a view of ``graph`` to ``path`` (written whole or not at all). ``size`` (degree,
+    weighted-degree, betweenness) and ``color`` (type, community) choose what nodes show; the
+    co-attendance measures come from graph.json, or are computed here for a graph without them."""
     from viz.render import render_html, write_html
 
-    return write_html(render_html(view_graph(graph, view, focus, depth, max_nodes)), path)
+    if (size not in ("degree",) or color not in ("type",)) and not any(n.measures for n in graph.nodes.values()):
+        from kg.measures import annotate
+
+        annotate(graph)
+    return write_html(render_html(view_graph(graph, view, focus, depth, max_nodes), size=size, color=color), path)

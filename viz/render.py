@@ -30,7 +30,8 @@ from markupsafe import Markup
 from pyvis.network import Network
 
 from viz.layout import layout
-from viz.style import EDGE_STYLE, FONT_STACK, NODE_STYLE, edge_style, node_size, node_style
+from viz.style import (COLORS, COMMUNITY_COLORS, EDGE_STYLE, FONT_STACK, NO_COMMUNITY, NODE_STYLE, OTHER_COMMUNITY,
+                        SIZES, community_color, edge_style, node_size, node_style, share_size)
 
 TEMPLATES = files("viz") / "templates"  # package data (importlib.resources)
 PYVIS_LIB = Path(pyvis.__file__).parent / "templates" / "lib"
@@ -80,8 +81,51 @@ def _posts(posts: list[dict[str, Any]], articles: dict[str, dict[str, Any]]) -> 
     return sorted(rows, key=lambda r: (r[1][0] if r[1] else "9999", r[0]))
 
 
-def page_data(G: nx.Graph, pos: dict[Hashable, tuple[float, float]]) -> dict[str, Any]:
+def _measure(data: dict[str, Any], key: str) -> Any:
+    return (data.get("measures") or {}).get(key)
+
+
+def node_sizes(G: nx.Graph, size: str = "degree") -> dict[Hashable, float]:
+    """Each node's drawn size: by its degree in the view (default), or by an official's
+    co-attendance ``weighted-degree`` or ``betweenness`` (``measures``; nodes without one: smallest)."""
+    if size not in SIZES:
+        raise ValueError(f"unknown size {size!r} (choose from {', '.join(SIZES)})")
+    if size == "degree":
+        return {v: node_size(d) for v, d in G.degree()}
+    if size == "weighted-degree":
+        return {v: node_size(_measure(data, "weighted_degree") or 0) for v, data in G.nodes(data=True)}
+    values = {v: _measure(data, "betweenness") or 0.0 for v, data in G.nodes(data=True)}
+    top = max(values.values(), default=0.0)
+    return {v: share_size(b / top if top > 0 else 0.0) for v, b in values.items()}
+
+
+def node_colors(G: nx.Graph, color: str = "type") -> dict[Hashable, str]:
+    """Each node's colour: by entity type (default) or by co-attendance ``community``."""
+    if color not in COLORS:
+        raise ValueError(f"unknown colour {color!r} (choose from {', '.join(COLORS)})")
+    if color == "type":
+        return {v: node_style(data.get("type", "?"))["color"] for v, data in G.nodes(data=True)}
+    return {v: community_color(_measure(data, "community")) for v, data in G.nodes(data=True)}
+
+
+def _community_legend(G: nx.Graph) -> list[dict[str, Any]]:
+    counts = Counter(_measure(data, "community") for _, data in G.nodes(data=True))
+    named = sorted(c for c in counts if c is not None and 0 <= c < len(COMMUNITY_COLORS))
+    items = [{"label": f"community {c}", "color": COMMUNITY_COLORS[c], "count": counts[c]} for c in named]
+    other = sum(n for c, n in counts.items() if c is not None and c not in named)
+    if other:
+        items.append({"label": "smaller communities", "color": OTHER_COMMUNITY, "count": other})
+    if counts[None]:
+        items.append({"label": "not in the network", "color": NO_COMMUNITY, "count": counts[None]})
+    return items
+
+
+def page_data(G: nx.Graph, pos: dict[Hashable, tuple[float, float]], size: str = "degree",
+              color: str = "type") -> dict[str, Any]:
     """Everything the page needs, with nodes numbered 0..n-1 and edges 0..m-1 in G's order.
+
+    ``size`` and ``color`` choose what node size and colour show (:func:`node_sizes`,
+    :func:`node_colors`); by default the degree in the view and the entity type.
 
     Big graphs get no edge labels: vis-network draws every edge label on every frame, on screen or
     not (at 7,500 edges ~0.9 s a frame against ~0.1 s without); colour, legend and tooltip still
@@ -102,6 +146,7 @@ def page_data(G: nx.Graph, pos: dict[Hashable, tuple[float, float]]) -> dict[str
 
     ids = {v: i for i, v in enumerate(G)}
     degree = dict(G.degree())
+    sizes, colors = node_sizes(G, size), node_colors(G, color)
     vis_nodes, node_info = [], []
     for v, data in G.nodes(data=True):
         t = data.get("type", "?")
@@ -110,13 +155,13 @@ def page_data(G: nx.Graph, pos: dict[Hashable, tuple[float, float]]) -> dict[str
                         if (d := _date(articles.get(a, {}).get("published")))})
         x, y = pos[v]
         vis_nodes.append({"id": ids[v], "label": data.get("label") or str(v), "shape": st["shape"],
-                          "color": st["color"],
-                          "size": node_size(degree[v]), "x": round(x, 1), "y": round(y, 1),
+                          "color": colors[v],
+                          "size": sizes[v], "x": round(x, 1), "y": round(y, 1),
                           "kgType": t, "dates": dates})
         node_info.append({
             "iri": str(v), "name": data.get("label") or str(v), "type": t,
             "pinyin": data.get("pinyin"), "aliases": data.get("aliases") or [],
-            "context": data.get("context"), "degree": degree[v],
+            "context": data.get("context"), "degree": degree[v], "measures": data.get("measures"),
             "posts": _posts(data.get("posts", []), articles),
             "articles": [art(a) for a in data.get("articles", [])],
         })
@@ -134,8 +179,8 @@ def page_data(G: nx.Graph, pos: dict[Hashable, tuple[float, float]]) -> dict[str
         pair = tuple(sorted((ids[u], ids[v])))
         k = parallel[pair]
         parallel[pair] += 1
-        color = edge_style(t)["color"]
-        e = {"id": len(vis_edges), "color": color, "kgType": t, "dates": dates}
+        edge_color = edge_style(t)["color"]
+        e = {"id": len(vis_edges), "color": edge_color, "kgType": t, "dates": dates}
         if edge_labels:
             e["label"] = t if "weight" not in data else str(data["weight"])
         if k:  # parallel edges (e.g. attended + addressed) curve apart instead of overlapping
@@ -173,7 +218,11 @@ def page_data(G: nx.Graph, pos: dict[Hashable, tuple[float, float]]) -> dict[str
             "view": G.graph.get("view", "whole"),
             "focus": ids.get(focus) if focus is not None else None,
             "omitted": G.graph.get("omitted"),
-            "nodeTypes": [{"type": t, "count": node_counts[t], **node_style(t)} for t in node_types],
+            "nodeTypes": [{"type": t, "count": node_counts[t], **node_style(t),
+                           **({"color": OTHER_COMMUNITY} if color != "type" else {})} for t in node_types],
+            "sizeBy": size,
+            "colorBy": color,
+            "communities": _community_legend(G) if color == "community" else None,
             "relTypes": [{"type": t, "count": edge_counts[t], **edge_style(t)} for t in rel_types],
             "articles": art_list,
             "nodeInfo": node_info,
@@ -226,9 +275,11 @@ def _environment() -> Environment:
     return env
 
 
-def render_html(G: nx.Graph, title: str | None = None, seed: int = 0) -> str:
-    """The page for view ``G`` as a string (positions from ``viz.layout``; deterministic)."""
-    data = page_data(G, layout(G, seed=seed))
+def render_html(G: nx.Graph, title: str | None = None, seed: int = 0, size: str = "degree",
+                color: str = "type") -> str:
+    """The page for view ``G`` as a string (positions from ``viz.layout``; deterministic); node
+    size and colour as :func:`page_data` takes them."""
+    data = page_data(G, layout(G, seed=seed), size=size, color=color)
     heading = title or data["page"]["title"]
     data["page"]["title"] = heading
     directed = G.is_directed()

@@ -48,3 +48,24 @@ def edge_style(edge_type: str) -> dict[str, str]:
 def node_size(degree: int) -> float:
     """Area grows with degree; capped so hubs do not cover their neighbours."""
     return round(min(10.0 + 4.0 * degree ** 0.5, 48.0), 1)
+
+
+# --color community: one colour per co-attendance community (numbered by size, largest 0); smaller
+# communities share OTHER_COMMUNITY, nodes outside the network (and non-officials) NO_COMMUNITY
+COMMUNITY_COLORS = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
+                    "#9c755f", "#17becf", "#bcbd22", "#8c6d31")
+OTHER_COMMUNITY = "#a0a0a0"
+NO_COMMUNITY = "#dcdcdc"
+SIZES = ("degree", "weighted-degree", "betweenness")  # --size: degree in the view, or a measure
+COLORS = ("type", "community")  # --color
+
+
+def community_color(community: int | None) -> str:
+    if community is None:
+        return NO_COMMUNITY
+    return COMMUNITY_COLORS[community] if 0 <= community < len(COMMUNITY_COLORS) else OTHER_COMMUNITY
+
+
+def share_size(share: float) -> float:
+    """Size for a value as a share (0..1) of the largest in the view: area grows with it."""
+    return round(10.0 + 30.0 * max(0.0, min(share, 1.0)) ** 0.5, 1)

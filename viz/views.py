@@ -1,7 +1,8 @@
 """The three views of a resolved graph, as pure functions ``Graph -> networkx graph``.
 
 Every view returns a networkx graph whose nodes are keyed by entity IRI and carry the attributes the
-renderer shows (``type``, ``label``, ``pinyin``, ``aliases``, ``posts``, ``articles``, ``context``),
+renderer shows (``type``, ``label``, ``pinyin``, ``aliases``, ``posts``, ``articles``, ``context``,
+``measures``: an official's co-attendance measures from graph.json, ``kg.measures``),
 whose edges carry ``type`` and ``provenance`` (co-attendance edges: ``weight`` and ``meetings``),
 and whose ``graph`` dict holds ``articles`` (IRI -> title/date/url), ``view``, ``title`` and, when a
 size limit cut nodes, ``omitted``. No files, no globals: the CLI and tests call them the same way.
@@ -40,7 +41,7 @@ def to_networkx(graph: Graph, keep: set[str] | None = None) -> nx.MultiDiGraph:
             continue
         G.add_node(iri, type=node.type, label=node.label, pinyin=node.pinyin,
                    aliases=list(node.aliases), posts=[post_dict(p) for p in node.posts],
-                   articles=node.articles, context=node.context)
+                   articles=node.articles, context=node.context, measures=node.measures)
     for i, edge in enumerate(graph.edges):
         for end in (edge.source, edge.target):
             if end not in graph.nodes:
@@ -179,7 +180,7 @@ def coattendance_view(graph: Graph, max_nodes: int | None = DEFAULT_MAX_NODES,
                     node = graph.nodes[o]
                     G.add_node(o, type=node.type, label=node.label, pinyin=node.pinyin,
                                aliases=list(node.aliases), posts=[post_dict(p) for p in node.posts],
-                               articles=node.articles, context=node.context)
+                               articles=node.articles, context=node.context, measures=node.measures)
             if G.has_edge(a, b):
                 G[a][b]["weight"] += 1
                 G[a][b]["meetings"].append(info)

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from viz.page import DEFAULT_MAX_NODES
+from viz.style import COLORS, SIZES
 
 PROG = "kg viz"
 
@@ -26,6 +27,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-nodes", type=int, default=DEFAULT_MAX_NODES, metavar="N",
                    help="keep at most N nodes, the most connected (the page says what was left out; "
                         f"0 = no limit; default {DEFAULT_MAX_NODES})")
+    p.add_argument("--size", choices=SIZES, default="degree",
+                   help="node size by degree in the view (default), or by an official's co-attendance "
+                        "weighted degree (shared meetings) or betweenness (kg stats, docs/careers.md)")
+    p.add_argument("--color", "--colour", dest="color", choices=COLORS, default="type",
+                   help="node colour by entity type (default) or by co-attendance community")
     p.set_defaults(func=run)
 
 
@@ -43,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         graph = read_graph(args.dir)
         path = write_page(graph, args.output, view=args.view, focus=args.focus, depth=args.depth,
-                          max_nodes=args.max_nodes or None)
+                          max_nodes=args.max_nodes or None, size=args.size, color=args.color)
     except (GraphFileError, ViewError) as err:
         print(f"{PROG}: {err}", file=sys.stderr)
         return 1

@@ -154,6 +154,11 @@
       if (info.articles.length > 8) al.appendChild(el('li', 'kg-src', '… ' + (info.articles.length - 8) + ' more'));
       box.appendChild(al);
     }
+    var m = info.measures;
+    if (m) {
+      box.appendChild(el('div', 'kg-measures', 'Co-attendance: ' + m.degree + ' officials, ' + m.weighted_degree +
+        ' shared meetings, betweenness ' + Number(m.betweenness).toFixed(4) + ', community ' + m.community));
+    }
     box.appendChild(el('div', 'kg-type', 'Connections: ' + info.degree + (info.iri ? ' · ' + info.iri : '')));
     return box;
   }
@@ -306,6 +311,24 @@
   }
   legend('kg-legend-nodes', page.nodeTypes, 'data-kg-type', function (it) { return it.shape; }, setTypeVisible);
   legend('kg-legend-edges', page.relTypes, 'data-kg-rel', function () { return 'line'; }, setRelationVisible);
+  if (page.communities && page.communities.length) {  // --color community: colours, no filter
+    var cl = document.getElementById('kg-legend-communities');
+    page.communities.forEach(function (c) {
+      var li = el('li'), label = el('label');
+      label.appendChild(swatch('dot', c.color));
+      label.appendChild(el('span', null, c.label));
+      label.appendChild(el('span', 'kg-count', c.count));
+      li.appendChild(label);
+      cl.appendChild(li);
+    });
+    document.getElementById('kg-communities').hidden = false;
+  }
+  if ((page.sizeBy && page.sizeBy !== 'degree') || (page.colorBy && page.colorBy !== 'type')) {
+    var enc = document.getElementById('kg-encoding');
+    enc.textContent = 'Node size: ' + (page.sizeBy || 'degree') + (page.sizeBy === 'degree' ? ' in this view' : ' (co-attendance)') +
+      '; colour: ' + (page.colorBy === 'community' ? 'co-attendance community (shape: type)' : 'type') + '.';
+    enc.hidden = false;
+  }
 
   if (page.omitted) {
     var o = page.omitted, om = document.getElementById('kg-omitted');
