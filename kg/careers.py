@@ -73,7 +73,7 @@ def describe_change(prev: Spell, cur: Spell) -> str:
         if "副" in pmods and "副" in cmods and "常务" in cmods - pmods:
             return "became executive deputy"
         if "副" in pmods and "副" not in cmods:
-            return "promoted (副 → 正)"
+            return "promoted (副 → 代)" if "代" in cmods else "promoted (副 → 正)"
         if "副" in cmods and "副" not in pmods:
             return "demoted (正 → 副)"
         return "changed modifier"
