@@ -157,6 +157,21 @@ def test_existing_real_store_folder_is_replaced(tmp_path):
     assert os.path.isdir(tmp_path / "store")
 
 
+def test_post_parses_are_in_the_graph_and_checked_by_the_shapes():
+    """A post carries its parsed title (docs/careers.md); a rank or adcode outside the conventions fails."""
+    data = union_graph(to_rdf(resolve(all_records(), texts=TEXTS)))
+    org = rdflib.Namespace("http://www.w3.org/ns/org#")
+    posts = list(data.subjects(RDF.type, org.Post))
+    ranked = [p for p in posts if (p, ZW.rank, None) in data]
+    assert ranked and all((p, ZW.position, None) in data and (p, ZW.gloss, None) in data for p in ranked)
+    bad = ranked[0]
+    data.set((bad, ZW.rank, rdflib.Literal("大官", lang="zh")))
+    assert not shacl(data)[0]
+    data = union_graph(to_rdf(resolve(all_records(), texts=TEXTS)))
+    data.set((ranked[0], ZW.adcode, rdflib.Literal("42")))
+    assert not shacl(data)[0]
+
+
 def test_sample_build_conforms_and_parses_back():
     """`kg build data/samples`: the union graph conforms to the shapes; Turtle/TriG parse back."""
     from _kg_builds import samples_build
