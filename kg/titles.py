@@ -192,6 +192,13 @@ def parse_title(title: str, context: Sequence[Unit] = (), table: Divisions | Non
     return _parse(title, context, table)[0]
 
 
+@lru_cache(maxsize=1 << 16)
+def _parse_cached(title: str, context: tuple[Unit, ...]) -> tuple[TitleParse, Unit | None, tuple[str, ...]]:
+    """The same title in the same place parses the same (a corpus repeats them: 市委书记 of one city)."""
+    p, unit, mods = _parse(title, context, None)
+    return p, unit, tuple(mods)
+
+
 def parse_titles(titles: Sequence[str], context: Sequence[Unit] = (), table: Divisions | None = None) -> list[TitleParse]:
     """Parse one official's titles as listed together (省委常委、宣传部部长; 市政协党组书记、主席).
 
@@ -200,8 +207,11 @@ def parse_titles(titles: Sequence[str], context: Sequence[Unit] = (), table: Div
     out: list[TitleParse] = []
     prev: tuple[TitleParse, Unit | None] | None = None
     r = rules()
+    context = tuple(context)
     for title in titles:
-        p, unit, mods = _parse(title, context, table)
+        p, unit, mods = _parse_cached(title, context) if table is None or table is divisions() else \
+            _parse(title, context, table)
+        mods = list(mods)
         if prev is not None and not p.jurisdiction and not p.level and prev[0].jurisdiction \
                 and prev[0].level != "national" and p.organ not in ("大会主席团", "代表团", "人大"):
             organ = p.organ or (prev[0].organ if prev[0].organ in ("政协", "人大常委会", "政府", "党委") else "")
@@ -315,9 +325,8 @@ def _top_rank(level: str, unit: Unit | None, r: dict) -> str:
     if level == "county":
         if code[:2] in SPECIAL_MUNICIPALITIES:
             return "正厅"
-        parent_city = code[:4] + "00" if code else ""
-        names = {d.name for d in divisions().by_code.values() if d.code == parent_city}
-        if unit and unit.name.endswith("区") and names & set(r["deputy_sub_provincial_cities"]):
+        parent = divisions().by_code.get(code[:4] + "00") if code else None
+        if unit and unit.name.endswith("区") and parent is not None and parent.name in r["deputy_sub_provincial_cities"]:
             return "副厅"
         return "正处"
     if level == "township":
