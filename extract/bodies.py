@@ -38,6 +38,7 @@ SITTING = re.compile("第" + _N + "(?:、" + _N + ")*次全体会议|(?:开幕|�
 SITTING_AT_END = re.compile("(?<![\u4e00-\u9fff])(?:" + SITTING.pattern + ")$|(?<=[，。；、\n在了持])(?:" + SITTING.pattern + ")$")
 
 
+CONGRESS_TERM = re.compile("第" + _N + "届人民代表大会$")
 BOOK_TITLE = re.compile(r"《[^《》\n]{1,120}》")
 
 
@@ -85,6 +86,9 @@ class MeetingFinder:
                 continue  # (在中央经济工作会议|上的讲话: the segmenter reads 会议上 as one word)
             if text.startswith(self.not_followed_by, end) and not text.startswith(("精神",), end):
                 continue  # 会议中心, 联席会议办公室, 联席会议召集人: part of another name
+            if INSIDE_LONGER_NAME.match(text, end) and any(
+                    p.end() == end for p in NUMBERED_PARTY_MEETING.finditer(text, max(0, start - 12), end)):
+                continue  # 党的十九届四中全会|精神宣讲团报告会: part of a longer meeting's name
             sitting = SITTING_AT_END.search(text, max(0, start - 14), end)
             if sitting and sitting.end() == end and not a.taken(sitting.start(), end):
                 a.add(Mention(sitting.start(), end, "Meeting", text[sitting.start():end], role="bare"))
@@ -103,6 +107,9 @@ class MeetingFinder:
             if before == "、" and len(name) - len(kind) == 1 and name[0] in "省市县区":
                 name_start = start  # 省、市会议: a coordination, not a name
             det = next((d for d in self.determiners if name.startswith(d) or text.endswith(d, 0, name_start)), None)
+            if CONGRESS_TERM.search(name) and not re.match("第?" + _N + "次", text[end:end + 6]):
+                a.add(Mention(name_start, end, "_Skip", name, role="congress-term"))
+                continue  # 吉林省第十三届人民代表大会|代表名额: the congress of a term, not one of its sessions
             if name in self.not_names or det or SITTING.fullmatch(name):
                 a.add(Mention(start, end, "Meeting", kind, role="bare"))
                 continue  # 本次大会, 此次座谈会: the meeting in context
@@ -113,9 +120,33 @@ class MeetingFinder:
                 continue
             if name_start == start or name == kind:
                 a.add(Mention(start, end, "Meeting", kind, role="bare"))
-            else:
-                a.add(Mention(name_start, end, "Meeting", name, role="named"))
+                continue
+            joined = [x for x in a.overlapping(name_start, start)]
+            if joined and all(x.type == "Meeting" and x.start >= name_start for x in joined) \
+                    and text[joined[-1].end:joined[-1].end + 1] == "暨":
+                for x in joined:  # …宣讲团报告会暨市委理论学习中心组（扩大）会议: one meeting of two names
+                    a.remove(x)
+            a.add(Mention(name_start, end, "Meeting", name, role="named"))
+        self.join_held_together(a)
         return a
+
+    @staticmethod
+    def join_held_together(a: Analysis) -> None:
+        """主持召开A会前学习暨…、B会议暨C会议: meetings held as one, named one after the other as the
+        object of one 召开/举行, are one meeting (the first name stands for all)."""
+        text = a.text
+        named = [m for m in a.mentions if m.type == "Meeting" and m.role == "named"]
+        named.sort(key=lambda m: m.start)
+        for first, second in zip(named, named[1:]):
+            between = text[first.end:second.start]
+            if not between or len(between) > 40 or any(c in "，。；！？：\n" for c in between):
+                continue
+            if not (text.endswith(("召开", "举行"), 0, first.start) and ("暨" in between or between.endswith("、"))):
+                continue
+            if "暨" not in between and not any("暨" in text[x.start:x.end] for x in (first, second)):
+                continue  # 召开A、B: two meetings, unless one of them is itself a joint one
+            second.aliases = [*second.aliases, second.name]
+            second.name = first.name
 
 
     def find_formal(self, a: Analysis) -> None:
@@ -123,7 +154,7 @@ class MeetingFinder:
         会议 inside 中国人民政治协商会议 is not where the name ends)."""
         text = a.text
         for m in FORMAL_SESSION.finditer(text):
-            start = walk_left(a, m.start(), max_len=30, extra_stops=frozenset({"召开", "举行", "出席", "的"}))
+            start = walk_left(a, m.start(), max_len=30, extra_stops=frozenset({"召开", "举行", "出席", "的", "关于"}))
             a.add(Mention(start, m.end(), "Meeting", text[start:m.end()], role="named"))
         for m in NUMBERED_PARTY_MEETING.finditer(text):
             end = m.end()
@@ -135,6 +166,8 @@ class MeetingFinder:
             a.add(Mention(m.start(), end, "Meeting", text[m.start():end], role="named"))
 
 
+# a term written before a body (十二届自治区政协): 第十二届 alone (第十二届人民政府) stays a fragment
+LEADING_TERM = re.compile(_N + "届(?=[省市县区州旗盟自])")
 # what follows a venue: 在X召开/举行/开幕, 在X分会场
 VENUE_AFTER = re.compile(r"(?:隆重|胜利|顺利)?(?:召开|举行|开幕|闭幕|开班|分会场|主会场|会议室|大礼堂|礼堂|报告厅)")
 # 决策部署 (a decision, not a 署), 常务委员会 or 第十二届委员会 alone (a committee of a body named elsewhere)
@@ -193,9 +226,16 @@ class OrganizationFinder:
             if checked is None:
                 continue  # 举办, 部署: the model reads the suffix inside a verb
             name_start = checked
+            while name_start < start and text[name_start] == "暨":
+                name_start += 1  # 会前学习|暨理论学习中心组: 暨 joins two names
+            lead = LEADING_TERM.match(text, name_start, start)
+            if lead:
+                name_start = lead.end()  # 表彰十二届|自治区政协优秀提案: the term is no part of the body's name
             name = text[name_start:end]
             if a.taken(name_start, end) or not self.acceptable(name, suffix):
                 continue
+            if self.titles_a_person(a, end) or suffix == "主席团" and self.post_re.match(text, end):
+                continue  # 集团党委书记、董事长周文, 推选大会主席团常务主席: part of a title
             if text[name_start - 1:name_start] == "在" and VENUE_AFTER.match(text, end):
                 continue  # 在友谊宾馆隆重召开, 在县防指指挥中心分会场: a place the meeting is held in
             candidates.append((name_start, end, suffix))
@@ -222,6 +262,20 @@ class OrganizationFinder:
                 a.add(Mention(s, e, "Organization", text[s:e], role="suffix"))
         self.add_elided(a)
         return a
+
+    def titles_a_person(self, a: Analysis, end: int) -> bool:
+        """Is the body at ``end`` followed by a post and, a few characters on (、董事长), by the name
+        of the person who holds it? (bounded look-ahead)"""
+        text = a.text
+        m = self.post_re.match(text, end)
+        if not m:
+            return False
+        for pos in range(m.end(), min(len(text), m.end() + 10)):
+            if a.taken(pos, pos + 1, ("Official", "Person")):
+                return True
+            if text[pos] in PUNCT and text[pos] != "、":
+                return False
+        return False
 
     def acceptable(self, name: str, suffix: str) -> bool:
         if any(name.endswith(p) for p in ("常委", "委员", "主任", "书记", "主席")):

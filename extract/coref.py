@@ -73,7 +73,7 @@ class Coreference:
             typ = m.type
             if typ == "Person" and m.name in official_names:
                 typ = m.type = "Official"
-            key_name = m.name
+            key_name = m.name.replace(" ", "") if typ == "Meeting" else m.name  # 第 32 次 = 第32次
             if typ == "Place":
                 key_name = self.places.get(m.name, m.name)
             key = (typ, key_name)

@@ -13,6 +13,10 @@ from extract.analysis import PUNCT, Analysis
 
 # （市、区） in 县（市、区）疫情防控工作指挥部 is part of the name
 ADMIN_PAREN = re.compile(r"[（(][省市县区州旗、]{1,6}[）)]$")
+# the space in 第 32 次 / 第32 次 (some pages type them): part of a meeting's name
+ORDINAL_SPACE = re.compile(r"第 [0-9０-９]|[0-9０-９] [次届]")
+# （扩大） in 市委理论学习中心组（扩大）会议 is part of a meeting's name
+ENLARGED_PAREN = re.compile(r"[（(]扩大[）)]$")
 NUMERAL_CHARS = set("0123456789一二三四五六七八九十百零〇两第次届年月季度期号")
 
 STOP_WORDS = frozenset("""
@@ -70,7 +74,15 @@ def walk_left(a: Analysis, head_start: int, *, max_len: int = 24, extra_stops: f
             if m and m.end() == pos:
                 pos = m.start()
                 continue
+            if stops is MEETING_NAME_STOPS:
+                m = ENLARGED_PAREN.search(text, max(0, pos - 4), pos)
+                if m:
+                    pos = m.start()
+                    continue
             break
+        if prev == " " and not stop_at_counts and ORDINAL_SPACE.match(text[pos - 2:pos + 1]):
+            pos -= 1  # 第 32 次常务会议: pages that type spaces around an ordinal's number
+            continue
         if prev in "”" and allow_quotes:
             q = text.rfind("“", max(0, pos - 16), pos)
             if q >= 0:
@@ -86,6 +98,10 @@ def walk_left(a: Analysis, head_start: int, *, max_len: int = 24, extra_stops: f
         if len(token) >= 2 and token[0] in "和及与" and token[1] in SINGLE_OK and start > limit:
             pos = start + 1  # 旧县镇|和县|住建局: the segmenter glued 和 to 县
             break
+        if token == "的" and stops is MEETING_NAME_STOPS and text[start - 1:start] == "党" \
+                and re.match("[一二三四五六七八九十]+[届大]", text[pos:pos + 5]):
+            pos = start - 1  # 省委|党的|十九届四中全会精神宣讲团报告会: 党的 + a number is part of the name
+            continue
         if token in stops or token in extra_stops:
             # 和/与/及 inside a name (市自然资源和规划局) unless what follows starts a new name
             if allow_and and token in ("和", "与") and text[pos:pos + 1] not in SINGLE_OK and 0 < head_start - pos <= allow_and:
@@ -106,6 +122,8 @@ def trim_left(a: Analysis, pos: int, head_start: int, extra_stops: frozenset[str
 
     text = a.text
 
+    while pos < head_start and text[pos] == "暨":
+        pos += 1  # 暨 joins two names and opens none, also when the segmenter glues it on (暨理论|学习)
     while pos < head_start:
         end = pos + 1
         while end < head_start and not a.at_boundary(end):

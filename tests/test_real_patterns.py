@@ -261,6 +261,77 @@ def test_a_speech_word_in_another_clause_has_no_speaker_there():
     assert {o for o, p in emphasised if "三提三争" in p} == {"欧阳丽"}
 
 
+def test_documents_further_along_an_adopted_list_and_lists_that_are_no_policies():
+    rec = extract_text(
+        "3月2日，云岚市政协十届五次常委会议召开，市政协主席孙立主持会议。\n"
+        "会议审议通过了市政协十届五次常委会议议程（草案），增补市政协委员名单（草案），"
+        "云岚市政协十届六次会议选举办法（草案），关于市政协专门委员会主任人选表决办法（草案）。\n"
+        "会议听取了2024年云岚市乡村振兴行动方案、2024年云岚市稳就业工作方案的汇报。\n")
+    policies = {e.name for e in rec.entities if e.type == "Policy"}
+    assert {"云岚市政协十届六次会议选举办法（草案）", "市政协专门委员会主任人选表决办法（草案）",
+            "2024年云岚市乡村振兴行动方案", "2024年云岚市稳就业工作方案"} <= policies, policies
+    assert not any(p.endswith(("名单（草案）", "议程（草案）")) for p in policies)
+
+
+def test_a_meeting_named_inside_a_documents_title_is_part_of_the_title():
+    rec = extract_text(
+        "全会审议通过了《中国共产党云岚市第九届委员会第六次全体会议表决办法》，"
+        "审议《云岚市委关于深入贯彻党的二十届三中全会精神的实施方案》。\n")
+    policies = {e.name for e in rec.entities if e.type == "Policy"}
+    assert {"中国共产党云岚市第九届委员会第六次全体会议表决办法",
+            "云岚市委关于深入贯彻党的二十届三中全会精神的实施方案"} <= policies
+
+
+def test_a_decision_amending_a_law_names_the_law():
+    rec = extract_text("会议表决通过了《云岚市人民代表大会常务委员会关于修改〈云岚市湿地保护条例〉的决定》。\n")
+    assert "云岚市湿地保护条例" in {e.name for e in rec.entities if e.type == "Policy"}
+
+
+def test_a_body_before_its_holders_post_is_part_of_the_title():
+    rec = extract_text(
+        "3月8日，云岚县与岚江交投集团签约仪式举行。县委书记欧阳丽，"
+        "岚江交投集团党委书记、董事长苗立新出席签约仪式。\n"
+        "会议推选出大会主席团常务主席。\n")
+    bodies = {e.name for e in rec.entities if e.type == "Organization"}
+    assert "岚江交投集团党委" not in bodies and "大会主席团" not in bodies, bodies
+
+
+def test_spaces_inside_an_ordinal_and_the_minutes_of_a_meeting():
+    rec = extract_text(
+        "25日，市长邵华主持召开第十届人民政府第 32 次常务会议。\n"
+        "会议研究了贯彻云岚市人民政府第 41 次专题会议纪要精神。\n")
+    meetings = {e.name.replace(" ", "") for e in rec.entities if e.type == "Meeting"}
+    assert {"第十届人民政府第32次常务会议", "云岚市人民政府第41次专题会议"} <= meetings, meetings
+    assert not any(e.type == "Organization" and "第十届" in e.name for e in rec.entities)
+
+
+def test_meetings_joined_by_ji_and_an_enlarged_meeting_are_one_meeting():
+    rec = extract_text(
+        "1月9日上午，省委党的二十届三中全会精神宣讲团报告会暨市委理论学习中心组（扩大）会议召开。\n"
+        "市委书记欧阳丽主持会议。\n")
+    name = "省委党的二十届三中全会精神宣讲团报告会暨市委理论学习中心组（扩大）会议"
+    assert name in {e.name for e in rec.entities if e.type == "Meeting"}
+    assert _meeting_of(rec, "欧阳丽", "presided") == {name}
+    assert not any(e.type == "Organization" and "暨" in e.name for e in rec.entities)
+
+
+def test_meetings_held_as_one_after_one_verb_are_one_meeting():
+    rec = extract_text(
+        "1月9日，市政协主席郜长海主持召开市政协党组专题民主生活会会前学习暨理论学习中心组集中学习、"
+        "市政协党组第一次（扩大）会议暨十届九次主席（扩大）会议。市政协副主席苗立新出席会议。\n")
+    meetings = {e.name for e in rec.entities if e.type == "Meeting"}
+    assert len(meetings) == 1, meetings
+    assert not any(e.type == "Organization" and e.name.startswith("暨") for e in rec.entities)
+
+
+def test_a_term_before_a_body_and_a_congress_of_a_term():
+    rec = extract_text(
+        "会议期间将表彰十届自治区政协优秀提案。\n"
+        "会议通过了云岚市第十届人民代表大会代表名额分配和选举问题的决定。\n")
+    assert "自治区政协" in {e.name for e in rec.entities if e.type == "Organization"}
+    assert not any("届" in e.name for e in rec.entities if e.type in ("Organization", "Meeting"))
+
+
 # -- news outside the meeting genre (People's Daily conventions that are also ours) --------------
 
 def _typed(record) -> set[tuple[str, str]]:
