@@ -8,7 +8,14 @@
 JSON/XML/CSV/TSV (SELECT, ASK) or Turtle/JSON-LD/N-Triples/RDF-XML (CONSTRUCT, DESCRIBE) by
 ``Accept`` (or ``?format=``). Updates get 403; a query that does not parse gets 400 with the parser's
 message; one that runs past the timeout gets 503; at most ``max_results`` rows are returned
-(``X-SPARQL-Truncated: true`` says more were found). ``/`` is a small query page (no external scripts).
+(``X-SPARQL-Truncated: true`` says more were found).
+
+The analyst's workbench (kg/workbench.py, docs/workbench.md): ``/`` is YASGUI (vendored in
+kg/static/yasgui, no CDN) with the cookbook as tabs; ``/entity?iri=…`` is an entity's page (labels,
+posts, relations with evidence, articles) and ``/entity/ego?iri=…`` its ego network (the viz ego
+view), both read through the query workers with capped queries; ``/static/`` the scripts and styles.
+Pages carry a strict Content-Security-Policy. A rebuild (``kg build`` switching ``DIR/store``) is
+picked up by the next query; queries running finish on the store they started on.
 
 Hostile clients (docs/security.md): no SERVICE calls unless ``allow_service`` names the host; no
 CORS headers unless ``cors`` names the origin; Host headers other than the loopback names, the bound
@@ -25,7 +32,6 @@ process (a thread cannot be interrupted inside Oxigraph's evaluation), and a new
 from __future__ import annotations
 
 import asyncio
-import html
 import json
 import multiprocessing as mp
 import os
@@ -96,6 +102,7 @@ def media_type(kind: str, fmt: str) -> str:
 # ----------------------------------------------------------------------------------- worker pool
 
 DEFAULT_MAX_QUERY_MEMORY = 1024  # MB per query worker
+STORE_POLL = 1.0  # seconds between looks at the store pointer when no request comes (rebuilds)
 POLL = 0.1  # seconds between looks at a waiting request's client and deadline
 # What a worker that ran out of memory leaves on stderr: Rust's allocation-failure abort (Oxigraph),
 # C++'s (RocksDB), or Python's own error.
@@ -167,6 +174,7 @@ class _Worker:
     """A query process, its pipe, and the tail of its stderr (forwarded to ours as it comes)."""
 
     def __init__(self, ctx: Any, path: str, settings: dict[str, Any]) -> None:
+        self.store = path  # the store folder it opened (a rebuild publishes a new one: QueryPool.check_store)
         self.conn, child = ctx.Pipe()
         err_read, err_write = ctx.Pipe(duplex=False)
         self.process = ctx.Process(target=_worker_main, args=(path, child, err_write, settings), daemon=True)
@@ -225,6 +233,15 @@ class _Worker:
         tail = self.last_words()
         return any(mark in tail for mark in _OUT_OF_MEMORY)
 
+    def close(self) -> None:
+        """Let the worker close its store and exit (it is idle), then stop it."""
+        try:
+            self.conn.send(None)
+        except (OSError, ValueError):
+            pass
+        self.process.join(5)
+        self.stop()
+
     def stop(self) -> None:
         if self.process.is_alive():
             self.process.kill()
@@ -248,15 +265,33 @@ def _text(status: int, message: str, **headers: str) -> Answer:
 _GONE = _text(499, "the client went away")  # never delivered; nginx's number for it
 
 
+def live_store(pointer: str) -> str:
+    """The store folder ``pointer`` leads to now: ``DIR/store`` is a symlink that ``kg build`` switches
+    in one step (kg/publish.py), so resolving it names one complete build's store."""
+    return os.path.realpath(pointer)
+
+
+def _is_store(folder: str) -> bool:
+    return os.path.isfile(os.path.join(folder, "CURRENT"))
+
+
 class QueryPool:
     """Worker processes running queries, each within a time budget that starts when the request
     arrives (waiting for a free worker counts) and a memory cap per worker. A worker whose query
-    runs out of time or memory, or whose client leaves, is ended and a new one started."""
+    runs out of time or memory, or whose client leaves, is ended and a new one started.
+
+    Rebuilds: every request first resolves the store pointer (:meth:`check_store`, a few syscalls).
+    When ``kg build`` has switched it to a new store, idle workers of the old one are closed and
+    replaced by workers on the new one; a worker busy on the old store finishes its query there
+    (it keeps the store open, so the folder the build deletes stays readable to it) and is then
+    closed instead of being handed the next query."""
 
     def __init__(self, path: str, *, workers: int = 2, timeout: float = DEFAULT_TIMEOUT,
                  max_results: int = DEFAULT_MAX_RESULTS, max_memory: int = DEFAULT_MAX_QUERY_MEMORY,
                  allow_service: Sequence[str] = ()) -> None:
         self.path = path
+        self.current = live_store(path)  # the store new queries go to
+        self.switches = 0  # how many rebuilds were picked up
         self.size = max(1, workers)
         self.timeout = timeout
         self.max_results = max_results
@@ -271,7 +306,8 @@ class QueryPool:
     async def start(self) -> None:
         self._idle = asyncio.Queue()
         loop = asyncio.get_running_loop()
-        workers = await asyncio.gather(*[loop.run_in_executor(None, _Worker, self._ctx, self.path, self._settings)
+        self.current = live_store(self.path)
+        workers = await asyncio.gather(*[loop.run_in_executor(None, _Worker, self._ctx, self.current, self._settings)
                                          for _ in range(self.size)])
         for w in workers:
             self._all.add(w)
@@ -296,7 +332,12 @@ class QueryPool:
         assert self._idle is not None, "pool not started"
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.timeout
-        worker, why = await self._acquire(deadline, gone)
+        self.check_store()
+        while True:
+            worker, why = await self._acquire(deadline, gone)
+            if worker is None or worker.store == self.current:
+                break
+            self._recycle(worker)  # it was idle on a store a rebuild replaced
         if worker is None:
             if why == "gone":
                 return _GONE
@@ -327,7 +368,7 @@ class QueryPool:
         if kind == "memory":
             await self._retire(worker)
             return self._memory_answer()
-        self._idle.put_nowait(worker)
+        self._release(worker)
         if kind == "ok":
             headers = {"X-SPARQL-Truncated": "true", "X-SPARQL-Result-Cap": str(self.max_results)} if reply[3] else {}
             return Answer(200, reply[1], reply[2], headers)
@@ -336,6 +377,40 @@ class QueryPool:
         if kind in ("syntax", "refused"):
             return _text(400, reply[1])
         return _text(400, f"query failed: {reply[1]}")
+
+    def check_store(self) -> bool:
+        """Switch new queries to the store the pointer leads to now, if a rebuild changed it (and the
+        new folder is a store); True if it switched. Idle workers of the old store are closed."""
+        target = live_store(self.path)
+        if target == self.current or not _is_store(target):
+            return False
+        self.current = target
+        self.switches += 1
+        if self._idle is not None:
+            idle = []
+            while not self._idle.empty():
+                idle.append(self._idle.get_nowait())
+            for w in idle:
+                if w.store == self.current:
+                    self._idle.put_nowait(w)
+                else:
+                    self._recycle(w)
+        return True
+
+    def _release(self, worker: _Worker) -> None:
+        """A worker that answered goes back to the idle queue, unless its store was replaced meanwhile."""
+        assert self._idle is not None
+        if worker.store == self.current and worker in self._all:
+            self._idle.put_nowait(worker)
+        else:
+            self._recycle(worker)
+
+    def _recycle(self, worker: _Worker) -> None:
+        """Close an idle worker of a replaced store (in the background) and start one on the current store."""
+        if worker in self._all:
+            self._all.discard(worker)
+            self._replace_later()
+        asyncio.get_running_loop().run_in_executor(None, worker.close)
 
     def _memory_answer(self) -> Answer:
         return _text(503, f"query exceeded the memory limit ({self.max_memory} MB per query; the server's "
@@ -427,8 +502,9 @@ class QueryPool:
         loop = asyncio.get_running_loop()
         delay = 0.5
         while not self._stopped:
+            self.check_store()
             try:
-                fresh = await loop.run_in_executor(None, _Worker, self._ctx, self.path, self._settings)
+                fresh = await loop.run_in_executor(None, _Worker, self._ctx, self.current, self._settings)
             except RuntimeError as exc:
                 print(f"kg serve: could not start a query worker ({exc}); retrying in {delay:g} s",
                       file=sys.stderr, flush=True)
@@ -546,16 +622,68 @@ def create_app(location: str | os.PathLike[str], *, timeout: float = DEFAULT_TIM
     from starlette.middleware.cors import CORSMiddleware
     from starlette.requests import Request
     from starlette.responses import HTMLResponse, Response
-    from starlette.routing import Route
+    from starlette.routing import Mount, Route
+
+    from kg import workbench as wb
 
     path = str(store_path(location))
     pool = QueryPool(path, workers=workers, timeout=timeout, max_results=max_results, max_memory=max_query_memory,
                      allow_service=allow_service)
-    page = query_page(location)
+    info = wb.BuildInfo(Path(location))
+    title = f"zhengwu-kg SPARQL — {Path(location).resolve().name}"
+    limits = {"max_results": max_results, "timeout": f"{timeout:g}"}
+    examples = {"example": _EXAMPLE, **cookbook()}
+    pages: dict[Any, str] = {}
+    ego_cache: dict[tuple[str, str], tuple[str, str]] = {}
+    ego_slots = asyncio.Semaphore(2)  # ego networks drawn at once (each is a layout and a ~0.7 MB page)
+    has_viz = wb.ego_available()
     read_only = _text(403, "SPARQL updates are refused: this endpoint is read-only")
 
     def respond(a: Answer) -> Response:
         return Response(a.body, status_code=a.status, media_type=a.media, headers=a.headers)
+
+    def html_page(text: str, csp: str, frame: str = "DENY") -> Response:
+        return HTMLResponse(text, headers={"Content-Security-Policy": csp, "X-Frame-Options": frame, **wb.PAGE_HEADERS})
+
+    def page() -> Response:
+        """The workbench, rendered again when a rebuild changed the base IRI or prefixes."""
+        info.refresh()
+        key = (info.base_iri, tuple(sorted(info.prefixes.items())))
+        if key not in pages:
+            pages.clear()
+            default = wb.prefix_declarations(info.prefixes) + "\nSELECT * WHERE {\n  ?s ?p ?o .\n} LIMIT 10\n"
+            pages[key] = wb.workbench_page(info, title, examples, default, limits)
+        return html_page(pages[key], wb.WORKBENCH_CSP)
+
+    class _Failed(Exception):
+        def __init__(self, answer: Answer) -> None:
+            self.answer = answer
+
+    def asker(request: Request) -> wb.Ask:
+        async def ask(query: str) -> wb.Bindings:
+            a = await pool.run(query, accept="application/sparql-results+json", fmt="json", default=[], named=[],
+                               gone=request.is_disconnected)
+            if a.status != 200:
+                raise _Failed(a)
+            return wb.Rows(json.loads(a.body)["results"]["bindings"], truncated="X-SPARQL-Truncated" in a.headers)
+        return ask
+
+    def entity_iri(request: Request) -> tuple[str | None, Response | None]:
+        try:
+            params = form_fields(request.scope.get("query_string", b""))
+        except UnicodeDecodeError:
+            return None, respond(_text(400, "the URL's query string is not valid UTF-8"))
+        try:
+            iri = wb.check_iri((params.get("iri") or [None])[0])
+        except wb.NotAnIri as exc:
+            return None, respond(_text(400, f"{exc}: give /entity?iri=IRI (percent-encoded)"))
+        base = info.base_iri
+        if base and not iri.startswith(base):
+            return None, respond(_text(404, f"{iri} is not an entity of this graph (its IRIs start with {base})"))
+        return iri, None
+
+    def unknown(iri: str) -> Response:
+        return respond(_text(404, f"no entity {iri} in this graph"))
 
     async def read_body(request: Request) -> bytes | None:
         """The body, or None past ``max_body`` bytes (refused on Content-Length, unread)."""
@@ -606,21 +734,69 @@ def create_app(location: str | os.PathLike[str], *, timeout: float = DEFAULT_TIM
             return respond(read_only)
         if not query or not query.strip():
             if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
-                return HTMLResponse(page)
+                return page()
             return respond(_text(400, "missing query: send ?query=… (GET) or a query form/body (POST)"))
         answer = await pool.run(query, accept=request.headers.get("accept"), fmt=(params.get("format") or [None])[0],
                                 default=default, named=named, gone=request.is_disconnected)
         return respond(answer)
 
     async def index(request: Request) -> Response:
-        return HTMLResponse(page)
+        return page()
+
+    async def entity(request: Request) -> Response:
+        iri, problem = entity_iri(request)
+        if problem is not None:
+            return problem
+        try:
+            ent = await wb.load_entity(asker(request), iri)
+        except _Failed as f:
+            return respond(f.answer)
+        if ent is None:
+            return unknown(iri)
+        return html_page(wb.entity_page(ent, base=info.base_iri, prefixes=info.prefixes, ego_available=has_viz),
+                         wb.ENTITY_CSP)
+
+    async def ego(request: Request) -> Response:
+        iri, problem = entity_iri(request)
+        if problem is not None:
+            return problem
+        if not has_viz:
+            return respond(_text(501, "the ego network needs the viz extra: pip install 'zhengwu-kg[viz]'"))
+        pool.check_store()
+        key = (pool.current, iri)
+        if key not in ego_cache:
+            try:
+                ent = await wb.load_entity(asker(request), iri, ego=True)
+            except _Failed as f:
+                return respond(f.answer)
+            if ent is None or not ent.is_entity:
+                return unknown(iri)
+            async with ego_slots:
+                drawn = await asyncio.get_running_loop().run_in_executor(None, wb.ego_page, ent)
+            while len(ego_cache) >= 16:
+                ego_cache.pop(next(iter(ego_cache)))
+            ego_cache[key] = drawn
+        text, csp = ego_cache[key]
+        return html_page(text, csp, frame="SAMEORIGIN")
+
+    async def follow_rebuilds() -> None:
+        """Between requests too, look at the store pointer once a second: after a rebuild the old
+        store's workers are closed (freeing its deleted files) and new ones started before the next query."""
+        while True:
+            await asyncio.sleep(STORE_POLL)
+            try:
+                pool.check_store()
+            except OSError as exc:  # a folder being replaced under us: the next look will do
+                print(f"kg serve: could not look at the store pointer ({exc})", file=sys.stderr, flush=True)
 
     @asynccontextmanager
     async def lifespan(app):  # noqa: ANN001
         await pool.start()
+        poller = asyncio.get_running_loop().create_task(follow_rebuilds())
         try:
             yield
         finally:
+            poller.cancel()
             await pool.stop()
 
     middleware = [Middleware(_Guard, hosts=HostCheck(host, port, allow_hosts), max_url=max_url)]
@@ -628,7 +804,9 @@ def create_app(location: str | os.PathLike[str], *, timeout: float = DEFAULT_TIM
         middleware.append(Middleware(CORSMiddleware, allow_origins=list(cors), allow_methods=["GET", "POST", "OPTIONS"],
                                      allow_headers=["Accept", "Content-Type"],
                                      expose_headers=["X-SPARQL-Truncated", "X-SPARQL-Result-Cap"]))
-    app = Starlette(routes=[Route("/sparql", sparql, methods=["GET", "POST"]), Route("/", index, methods=["GET"])],
+    app = Starlette(routes=[Route("/sparql", sparql, methods=["GET", "POST"]), Route("/", index, methods=["GET"]),
+                            Route("/entity", entity, methods=["GET"]), Route("/entity/ego", ego, methods=["GET"]),
+                            Mount("/static", app=wb.static_files(), name="static")],
                     middleware=middleware, lifespan=lifespan)
     app.state.pool = pool
     return app
@@ -694,55 +872,4 @@ SELECT ?official ?name ?meeting ?title WHERE {
   ?meeting skos:prefLabel ?title .
   FILTER(lang(?name) = "zh" && lang(?title) = "zh")
 } LIMIT 50
-"""
-
-
-def query_page(location: str | os.PathLike[str]) -> str:
-    examples = {"example": _EXAMPLE, **cookbook()}
-    data = json.dumps(examples, ensure_ascii=False).replace("</", "<\\/")
-    options = "".join(f"<option>{html.escape(name)}</option>" for name in examples)
-    title = html.escape(f"zhengwu-kg SPARQL — {Path(location).resolve().name}")
-    return _PAGE.replace("@TITLE@", title).replace("@OPTIONS@", options).replace("@DATA@", data).replace(
-        "@EXAMPLE@", html.escape(_EXAMPLE))
-
-
-_PAGE = """<!doctype html>
-<html lang="zh"><head><meta charset="utf-8"><title>@TITLE@</title>
-<style>
-body{font-family:"Noto Sans CJK SC","WenQuanYi Micro Hei","PingFang SC","Microsoft YaHei",sans-serif;margin:1.5em;}
-textarea{width:100%;height:16em;font-family:monospace;font-size:13px}
-table{border-collapse:collapse;margin-top:1em;font-size:13px}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}
-#status{margin-left:1em;color:#555}.error{color:#b00;white-space:pre-wrap}
-</style></head><body>
-<h1>@TITLE@</h1>
-<p>SPARQL 1.1 endpoint: <code>/sparql</code> (GET/POST, read-only). Examples: <select id="examples">@OPTIONS@</select></p>
-<textarea id="query">@EXAMPLE@</textarea><br>
-<button id="run">Run</button><span id="status"></span>
-<div id="out"></div>
-<script type="application/json" id="data">@DATA@</script>
-<script>
-const examples = JSON.parse(document.getElementById('data').textContent);
-const q = document.getElementById('query'), out = document.getElementById('out'), status = document.getElementById('status');
-document.getElementById('examples').addEventListener('change', e => { q.value = examples[e.target.value]; });
-document.getElementById('run').addEventListener('click', async () => {
-  out.replaceChildren(); status.textContent = 'running…';
-  const t0 = performance.now();
-  const r = await fetch('sparql', {method: 'POST', headers: {'Content-Type': 'application/x-www-form-urlencoded',
-    'Accept': 'application/sparql-results+json, text/turtle;q=0.9'}, body: new URLSearchParams({query: q.value})});
-  const text = await r.text();
-  status.textContent = r.status + ' in ' + Math.round(performance.now() - t0) + ' ms' +
-    (r.headers.get('X-SPARQL-Truncated') ? ' (truncated)' : '');
-  if (!r.ok) { const p = document.createElement('p'); p.className = 'error'; p.textContent = text; out.append(p); return; }
-  if (!(r.headers.get('Content-Type') || '').includes('json')) { const p = document.createElement('pre'); p.textContent = text; out.append(p); return; }
-  const data = JSON.parse(text);
-  if ('boolean' in data) { out.textContent = String(data.boolean); return; }
-  const table = document.createElement('table'), head = table.insertRow();
-  for (const v of data.head.vars) { const th = document.createElement('th'); th.textContent = v; head.append(th); }
-  for (const b of data.results.bindings) {
-    const row = table.insertRow();
-    for (const v of data.head.vars) { row.insertCell().textContent = b[v] ? b[v].value : ''; }
-  }
-  out.append(table);
-});
-</script></body></html>
 """

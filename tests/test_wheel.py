@@ -42,7 +42,9 @@ PACKAGES = ("kg", "extract", "ontology", "loaders", "viz")
 PACKAGE_DATA = ("extract/rules/officials.json", "extract/rules/furniture.json", "extract/rules/surnames.txt",
                 "ontology/zhengwu.ttl", "ontology/shapes.ttl", "loaders/queries/co-attendance.rq",
                 "loaders/queries/co-attendance.cypher", "viz/templates/page.html", "viz/templates/page.js",
-                "viz/templates/page.css")
+                "viz/templates/page.css", "kg/templates/workbench.html", "kg/templates/entity.html",
+                "kg/static/workbench.js", "kg/static/kg.css", "kg/static/yasgui/yasgui.min.js",
+                "kg/static/yasgui/yasgui.min.css", "kg/static/yasgui/LICENSE")
 
 
 def _env() -> dict[str, str]:

@@ -27,7 +27,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "serve", help="serve a built graph as a read-only SPARQL endpoint",
         description="Serve DIR/store at http://HOST:PORT/sparql (SPARQL 1.1 Protocol: GET and POST, form "
                     "and direct bodies; JSON/XML/CSV/TSV results and Turtle/JSON-LD graphs by Accept) with "
-                    "a query page at /. Read-only: updates get 403. A query that does not parse gets 400, "
+                    "an analyst's workbench at / (YASGUI with the query cookbook as tabs, and a page per entity at "
+                    "/entity?iri=…: posts, relations with evidence, ego network; docs/workbench.md). A rebuild of "
+                    "DIR is picked up without a restart. Read-only: updates get 403. A query that does not parse gets 400, "
                     "one that runs longer than --timeout (waiting included) gets 503, one that needs more "
                     "than --max-query-memory gets 503; at most --max-results rows are returned. The server "
                     "makes no outbound requests (SERVICE is refused unless --allow-service names the host), "
@@ -79,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{PROG}: --max-query-memory {args.max_query_memory}: a worker needs about 100 MB before any "
               "query; give at least 128 (or 0 for no limit)", file=sys.stderr)
         return 2
-    print(f"{PROG}: {args.dir} at http://{args.host}:{args.port}/sparql (query page at /)", file=sys.stderr, flush=True)
+    print(f"{PROG}: {args.dir} at http://{args.host}:{args.port}/sparql (workbench at /)", file=sys.stderr, flush=True)
     try:
         serve(args.dir, host=args.host, port=args.port, timeout=args.timeout, max_results=args.max_results,
               workers=args.workers, allow_hosts=args.allow_host, cors=args.cors, allow_service=args.allow_service,
