@@ -268,8 +268,8 @@ def write_rdf_files(out: Outputs, staging: Path, files: Iterable[str] = RDF_FILE
                 if not memo:
                     memo.append(make_quads())
                 data = makers[stream](memo[0])
-                if stream == "nquads":
-                    changed[key] = data
+                if stream == "nquads" and old is not None:
+                    changed[key] = data  # (the store is patched with these only when there is an old build)
                 return data
 
             blocks.add(key, tag, make)
