@@ -12,5 +12,5 @@ echo "demo: $(wc -l < out/records.jsonl) records; kg build data/samples --out ou
 echo
 echo "Built out/ from data/samples. Try:"
 echo "  .venv/bin/kg query out 'SELECT ?name WHERE { ?o a <https://w3id.org/zhengwu-kg/ontology#Official> ; <http://www.w3.org/2004/02/skos/core#prefLabel> ?name . FILTER(lang(?name) = \"zh\") } LIMIT 10'"
-echo "  .venv/bin/kg serve out     # SPARQL endpoint at http://127.0.0.1:7878/sparql"
+echo "  .venv/bin/kg serve out     # the workbench (YASGUI) at http://127.0.0.1:7878/, SPARQL at /sparql"
 echo "  open out/graph.html"
