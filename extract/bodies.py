@@ -13,7 +13,7 @@ import re
 
 from extract.analysis import PUNCT, Analysis, Mention
 from extract.lexicons import Lexicons, longest_first
-from extract.ner import model_body_start
+from extract.ner import GENERIC_INSTITUTIONS, model_body_start
 from extract.spans import MEETING_NAME_STOPS, all_matches, trim_left, walk_left
 from extract.wordlist import is_common_word, is_function_word
 
@@ -168,6 +168,9 @@ class MeetingFinder:
 
 # a term written before a body (十二届自治区政协): 第十二届 alone (第十二届人民政府) stays a fragment
 LEADING_TERM = re.compile(_N + "届(?=[省市县区州旗盟自])")
+# 在(1月4日)X委员会上的(重要)讲话: the body's sitting, not the body
+SITTING_BEFORE = re.compile(r"在(?:\d{1,2}月\d{1,2}日)?(?:中共)?$")
+SITTING_AFTER = re.compile(r"上(?:的)?(?:重要)?(?:讲话|发言|指示)")
 # what follows a venue: 在X召开/举行/开幕, 在X分会场
 VENUE_AFTER = re.compile(r"(?:隆重|胜利|顺利)?(?:召开|举行|开幕|闭幕|开班|分会场|主会场|会议室|大礼堂|礼堂|报告厅)")
 # 决策部署 (a decision, not a 署), 常务委员会 or 第十二届委员会 alone (a committee of a body named elsewhere)
@@ -249,6 +252,8 @@ class OrganizationFinder:
                     continue  # 市委书记, 市政协副主席 (titles), 市委委员61人, 区政府工作报告, 全县人大工作
                 if not a.at_boundary(pos) and text[pos:pos + 1] not in PUNCT:
                     continue
+                if self.named_holder(a, pos):
+                    continue  # 市委韦明远书记: the body of a title written after the name
                 j = walk_left(a, i, max_len=8)
                 s = j if j < i and text[j:i] in self.places else i  # 陆良县委
                 candidates.append((s, pos, word))
@@ -259,9 +264,18 @@ class OrganizationFinder:
             if any(ts < s and e < te for ts, te in titled):
                 continue
             if not a.taken(s, e):
+                if SITTING_AFTER.match(text, e) and SITTING_BEFORE.search(text, max(0, s - 12), s):
+                    # 在1月4日中共云岚省委常务委员会上的讲话: a sitting of the body, a meeting
+                    a.add(Mention(s, e, "Meeting", text[s:e] + "会议", aliases=[text[s:e]], role="named"))
+                    continue
                 a.add(Mention(s, e, "Organization", text[s:e], role="suffix"))
         self.add_elided(a)
         return a
+
+    def named_holder(self, a: Analysis, end: int) -> bool:
+        """Is the body at ``end`` followed by a person's name and then a post (市委|韦明远|书记)?"""
+        held = [m for m in a.overlapping(end, end + 1) if m.type in ("Official", "Person") and m.start == end]
+        return bool(held) and bool(self.post_re.match(a.text, held[0].end))
 
     def titles_a_person(self, a: Analysis, end: int) -> bool:
         """Is the body at ``end`` followed by a post and, a few characters on (、董事长), by the name
@@ -282,6 +296,10 @@ class OrganizationFinder:
             return False  # a title, not a body (盟委常委)
         if len(name) <= len(suffix) and suffix not in ("党中央", "国务院"):
             return False
+        if "会场" in name[:-1]:
+            return False  # 镇应急中心分会场部: a venue, whatever character ends it
+        if suffix in GENERIC_INSTITUTIONS and name[:-len(suffix)] in self.places:
+            return False  # 江西学校食堂事故: a school somewhere in a province, not one named school
         if name in self.not_org or name.endswith(self.not_org_tails) or name.endswith(NOT_BODY_TAILS):
             return False
         if name.startswith(self.collective) or NOT_BODY_NAMES.match(name):

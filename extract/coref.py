@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 
 from extract.analysis import Analysis, EntityDraft, Mention
-from extract.places import divisions
+from extract.places import SHORTEN, divisions
 
 ORG_TAILS = ("指挥部", "领导小组", "委员会", "常委会", "政府", "中心", "局", "委", "办", "部", "院", "厅", "组", "会", "社", "公司")
 MEETING_TAILS = ("会议", "大会", "会", "学习")
+# …会议结束后，X随即召开 (the end of the look-back before a meeting's first mention)
+OPENED_AFTER_CLOSE = re.compile(r"(?:结束后|会后)[^。；\n]{0,20}(?:召开|举行)了?$")
 
 
 def _subsequence(short: str, long: str) -> bool:
@@ -57,6 +59,7 @@ def is_short_form(short: str, long: str, tails: tuple[str, ...]) -> bool:
     return _subsequence(s_mid, l_mid)
 
 
+
 class Coreference:
     """Pipeline component: fills ``Analysis.entities`` and sets each mention's ``entity``."""
 
@@ -68,6 +71,7 @@ class Coreference:
     def __call__(self, a: Analysis) -> Analysis:
         mentions = [m for m in a.entity_mentions() if m.role != "bare"]
         official_names = {m.name for m in mentions if m.type == "Official"}
+        place_names = {m.name for m in mentions if m.type == "Place"}
         by_key: dict[tuple[str, str], int] = {}
         for m in mentions:
             typ = m.type
@@ -75,7 +79,7 @@ class Coreference:
                 typ = m.type = "Official"
             key_name = m.name.replace(" ", "") if typ == "Meeting" else m.name  # 第 32 次 = 第32次
             if typ == "Place":
-                key_name = self.places.get(m.name, m.name)
+                key_name = self._place_key(m.name, place_names)
             key = (typ, key_name)
             if key not in by_key:
                 by_key[key] = len(a.entities)
@@ -87,6 +91,15 @@ class Coreference:
         self._merge_meeting_suffixes(a)
         self._merge_policies(a)
         return a
+
+    def _place_key(self, name: str, in_article: set[str]) -> str:
+        """A short place name written in full elsewhere in the article is that place (海南 beside
+        海南省 is the province, whatever else the division table calls 海南; 长三角 = 长三角地区)."""
+        for suffix in SHORTEN:
+            full = name + suffix
+            if full in in_article:
+                return self.places.get(full, full)
+        return self.places.get(name, name)
 
     @staticmethod
     def _attach(ent: EntityDraft, m: Mention, index: int) -> None:
@@ -144,6 +157,9 @@ class Coreference:
                         len(ej.name) >= 4 and len(ei.name) > len(ej.name) and ei.name.endswith(ej.name)
                         and (ej.name[-2:] in ("方案", "条例", "规定", "办法", "意见", "规划", "纲要", "计划") or len(ej.name) >= 6)):
                     self._merge(a, i, j)
+                    continue
+                if abbreviates(ej.name, ei.name):
+                    self._merge(a, i, j)  # 青万工程 = 青山绿水万家富裕工程
 
     def _merge_meeting_suffixes(self, a: Analysis) -> None:
         """第十八次会议 (a headline) is the 市五届人大常委会第十八次会议 of the body (``same_meeting``)."""
@@ -153,7 +169,7 @@ class Coreference:
             for j in idx:
                 long, short = a.entities[i], a.entities[j]
                 if i != j and long.type == "Meeting" and short.type == "Meeting" and len(short.name) <= len(long.name) \
-                        and same_meeting(short.name, long.name):
+                        and same_meeting(short.name, long.name) and not opened_after_close(a, short, long):
                     self._merge(a, i, j)
 
 
@@ -206,13 +222,47 @@ def same_meeting(short: str, long: str) -> bool:
     tail = _tail(short, MEETING_TAILS) or ""
     if long.endswith(short) and len(short) - len(tail) >= 2:
         return True
-    if is_short_form(short, long, MEETING_TAILS):
+    if is_short_form(short, long, MEETING_TAILS) or _without_division_suffix(short, long):
         return True
     s_sig, l_sig = meeting_signature(short), meeting_signature(long)
     if s_sig[1] is not None and s_sig[1] == l_sig[1] and (s_sig[0] is None or s_sig[0] == l_sig[0]) \
             and _tail(long, MEETING_TAILS) == tail and set(_core(short)) <= set(_core(long)):
         return True
     return False
+
+
+def _without_division_suffix(short: str, long: str) -> bool:
+    """华容脱贫攻坚工作推进会议 (a headline) = 华容县脱贫攻坚工作推进会议: the long name with the
+    县/市/区 of its place name left out."""
+    if len(long) != len(short) + 1:
+        return False
+    k = next((i for i, (x, y) in enumerate(zip(short, long)) if x != y), len(short))
+    if long[k] not in "省市县区旗州" or long[:k] + long[k + 1:] != short:
+        return False
+    return any(long[j:k + 1] in _place_names() for j in range(max(0, k - 8), k - 1))
+
+
+def abbreviates(short: str, long: str) -> bool:
+    """Is ``short`` a policy's abbreviation of ``long``: the same first character and policy word at
+    the end, the rest picked from the long name in order (青万工程, 青山绿水万家富裕工程)?"""
+    tail = short[-2:]
+    if len(short) < 4 or len(long) < len(short) + 3 or short[0] != long[0] or not long.endswith(tail):
+        return False
+    if tail not in ("工程", "行动", "战略", "机制", "制度", "活动", "计划", "体系", "改革"):
+        return False
+    return _subsequence(short[1:-2], long[1:-2])
+
+
+def opened_after_close(a: Analysis, short: EntityDraft, long: EntityDraft) -> bool:
+    """全省…视频调度会结束后，云岚市随即召开视频调度会: a meeting opened (召开/举行) right after the
+    longer one is closed is another meeting of the same kind, not that one (bounded look-back)."""
+    if not short.mentions or not long.mentions or short.name == long.name:
+        return False
+    first = min(m.start for m in short.mentions)
+    if min(m.start for m in long.mentions) > first:
+        return False
+    before = a.text[max(0, first - 40):first]
+    return bool(OPENED_AFTER_CLOSE.search(before))
 
 
 ABBREVIATIONS = (("人民代表大会", "人大"), ("政治协商会议", "政协"), ("常务委员会", "常委会"), ("人民政府", "政府"))

@@ -61,6 +61,8 @@ NON_NAME_TAGS = frozenset({"v", "vn", "vd", "a", "ad", "an", "d", "j", "c", "p",
 PLACE_CLASS_TAILS = ("地区", "园区", "开发区", "经开区", "之乡", "县", "镇", "村", "乡", "街", "苏木", "嘎查",
                      "州", "区", "市", "省", "林", "城")
 PLACE_CLASS_WORDS = {"城中", "新农", "自治", "边境", "宜居", "准城", "工业", "城乡", "乡镇", "镇街"}
+# kinds of institution that a division name alone does not make into a named body (江西学校)
+GENERIC_INSTITUTIONS = ("学校", "医院", "中学", "小学")
 ORG_END_CHARS = set("局委会部院社队团党府所处厅办组司站室心厂店网联署军盟校馆台报行盟协科")
 
 
@@ -519,4 +521,6 @@ class NerMentions:
             return not (tag in NON_NAME_TAGS - {"j"} and freq_of(name) >= 20)  # (欧盟, 北大 are j)
         if tag and not tag.startswith("nt") and is_common_word(name):
             return False
+        if any(name.endswith(k) and name[:-len(k)] in place_names() for k in GENERIC_INSTITUTIONS):
+            return False  # 江西学校食堂事故: a school somewhere in a province, not one named school
         return (len(name) >= 3 or tag.startswith("nt")) and name[-1] in ORG_END_CHARS

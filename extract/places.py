@@ -21,6 +21,8 @@ SHORTEN = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治�
 LOCAL_SUFFIX = re.compile(r"[\u4e00-\u9fff]{1,4}(?:镇|乡|街道|村|苏木|嘎查|社区)")
 GEO_SUFFIX = re.compile(r"[\u4e00-\u9fff]{1,4}(?:江|河|湖|山|岭|湿地|草原|大堤)")
 SUFFIX_WORDS = {"湿地", "村", "镇", "乡", "街道", "江", "河", "湖", "山", "岭", "苏木", "嘎查", "社区", "草原", "大堤"}
+# an item of a list of waters: the previous item ends in a water suffix too (青溪河、南湖分洪河)
+LISTED_WATER = re.compile(r"(?<=[河江湖渠])、([\u4e00-\u9fff]{3,6}?[河江湖渠])(?=[、和及等]|[\u4e00-\u9fff]{0,4}[，。；])")
 NOT_LOCAL_HEAD = set("驻进入出回在下上新逐每全各本该此农乡城山贫困村镇一二三四五六七八九十两几多个大小强名古圩集")
 
 
@@ -76,6 +78,16 @@ def model_reads_place(a: Analysis, s: int, e: int) -> bool:
     return first[2] not in ("v", "vn", "vd", "a", "ad", "an", "d")
 
 
+def model_says_place(a: Analysis, s: int, e: int) -> bool:
+    """Does the model (when it ran) read ``[s, e)`` as a place of its own (LOC)?"""
+    from extract.ner import model_word
+
+    if not getattr(a, "ner_words", None):
+        return True
+    first = model_word(a, s)
+    return first is None or first[2] == "LOC" and first[0] == s and first[1] == e
+
+
 class PlaceFinder:
     """Pipeline component: Place mentions outside other names."""
 
@@ -88,6 +100,7 @@ class PlaceFinder:
 
     def __call__(self, a: Analysis) -> Analysis:
         text = a.text
+        self.find_listed_waters(a)
         i = 0
         n = len(text)
         while i < n:
@@ -102,13 +115,28 @@ class PlaceFinder:
                         if cand[0] in "和及与" and i > 0 and text[i - 1] not in PUNCT:
                             continue  # 县委和县政府: a conjunction, not 和县
                         if length <= 3 and not model_reads_place(a, i, i + length):
-                            continue  # 新建|项目, 协商|惠民, 南湖撇洪河: a word, or part of a longer name
+                            continue  # 新建|项目, 为民|惠民, 青溪撇洪河: a word, or part of a longer name
+                        if entry and entry[0] >= 100 and self.names[cand] != cand and not model_says_place(a, i, i + length):
+                            continue  # 温泉|开发: a short form the dictionary knows as no place needs the model's LOC
                         a.add(Mention(i, i + length, "Place", cand, role="division"))
                         i += length - 1
                         break
             i += 1
         self.find_suffixed(a)
         return a
+
+    def find_listed_waters(self, a: Analysis) -> None:
+        """青溪河、南湖分洪河、东湖北港河: in a list of waters, an item that opens with a place name
+        and ends in a water suffix is one name (the canal named after the lake), not the lake."""
+        text = a.text
+        for m in LISTED_WATER.finditer(text):
+            s, e = m.start(1), m.end(1)
+            if not a.at_boundary(e) or a.taken(s, e):
+                continue
+            head = text[s:s + 2]
+            if not (head in self.names or (_words().get(head) or (0, ""))[1].startswith("ns")):
+                continue
+            a.add(Mention(s, e, "Place", text[s:e], role="geo"))
 
     def find_suffixed(self, a: Analysis) -> None:
         """马街镇, 余村, 鄱阳湖, 秦岭: the word before a place suffix, checked against the dictionary.

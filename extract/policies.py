@@ -61,8 +61,12 @@ class PolicyFinder:
                 if held and all(s <= x.start and x.end <= e and x.type == "Meeting" for x in held):
                     for x in held:  # 《…第十二次全体会议表决办法》: the meeting is part of the document's title
                         a.remove(x)
+            in_meeting = False
             if a.taken(s, e):
-                continue
+                held = a.overlapping(s, e)
+                if not (m.group(1) and held and all(x.type == "Meeting" and x.start < s and e < x.end for x in held)):
+                    continue
+                in_meeting = True  # 全市“三提三争”工作动员大会: the campaign a meeting is named after
             before = text[max(0, m.start() - 3):m.start()]
             after = text[m.end():m.end() + 4]
             if any(before.endswith(w) for w in self.not_before) or any(after.startswith(w) for w in self.not_after):
@@ -70,14 +74,19 @@ class PolicyFinder:
             if m.group(2) and (before.endswith(("题为", "题目为")) or re.search(r"[看谈论]", inner[:3]) and "“" in inner):
                 a.add(Mention(m.start(), m.end(), "_Skip", inner, role="talk-title"))
                 continue  # a talk's title (题为《从“千万工程”看…》), not a document
-            if "‘" in inner or len(inner) > 20 and re.search(r"(推动|推进|实现|促进|加快|助力)", inner):
-                continue  # a theme sentence, not a name (the inner ‘…’ may be one)
+            document = bool(m.group(2) and inner.startswith("关于") and DOCUMENT_TITLE.search(inner))
+            if "‘" in inner or len(inner) > 20 and re.search(r"(推动|推进|实现|促进|加快|助力)", inner) and not document:
+                continue  # a theme sentence, not a name (the inner ‘…’ may be one); 《关于加快…的议案》 is a document
             if m.group(1) and re.fullmatch(r"[\d\s.%]+|[a-zA-Z\s]+", inner):
                 continue
             if m.group(2) and not DOCUMENT_TITLE.search(inner):
                 continue  # 《毛泽东、邓小平、江泽民新闻宣传思想研究》: a book or a show, not a document
             if m.group(1) and (inner[-1] in "。！？…" or "，" in inner and len(inner) > 12):
                 continue  # a quoted sentence someone said, not a name
+            if in_meeting:
+                if len(inner) >= 4 and not re.search(r"[，。！？…]", inner):  # not “五一”国际劳动节
+                    a.mentions.append(Mention(s, e, "Policy", inner, role="in-meeting"))
+                continue
             name = inner
             for suffix in self.attach:
                 if text.startswith(suffix, m.end()):

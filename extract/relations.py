@@ -429,7 +429,7 @@ class RelationFinder:
 
     def _merge_same_meetings(self, a: Analysis, rels: dict) -> dict:
         """Meetings built while reading (专题会议, 党委会议) that name one already known."""
-        from extract.coref import same_meeting
+        from extract.coref import opened_after_close, same_meeting
 
         remap: dict[int, int] = {}
         idx = sorted((i for i, e in enumerate(a.entities) if e.type == "Meeting" and e.mentions),
@@ -439,7 +439,8 @@ class RelationFinder:
                 if i == j or i in remap or j in remap:
                     continue
                 long, short = a.entities[i], a.entities[j]
-                if len(short.name) <= len(long.name) and same_meeting(short.name, long.name):
+                if len(short.name) <= len(long.name) and same_meeting(short.name, long.name) \
+                        and not opened_after_close(a, short, long):
                     self._absorb(a, i, j)
                     remap[j] = i
         return self._remap(rels, remap)

@@ -39,6 +39,8 @@ MEETING_NAME_STOPS = frozenset("""
 做 做了 到 统一到 落实到
 """.split())
 _STOP_RE = re.compile("|".join(map(re.escape, sorted(STOP_WORDS, key=len, reverse=True))))
+# nouns 代表 opens (代表资格, 代表名额): there it is part of a name, not a verb that ends the walk
+DEPUTY_NOUNS = ("资格", "名额", "选举", "联络", "工作委员会", "工作室")
 SINGLE_OK = set("省市县区州盟旗乡镇村") | NUMERAL_CHARS
 COUNT_TOKEN = re.compile(r"[0-9０-９]+[年名个位人项家]|^[0-9０-９]{3,}$")
 
@@ -101,6 +103,9 @@ def walk_left(a: Analysis, head_start: int, *, max_len: int = 24, extra_stops: f
         if token == "的" and stops is MEETING_NAME_STOPS and text[start - 1:start] == "党" \
                 and re.match("[一二三四五六七八九十]+[届大]", text[pos:pos + 5]):
             pos = start - 1  # 省委|党的|十九届四中全会精神宣讲团报告会: 党的 + a number is part of the name
+            continue
+        if token == "代表" and text.startswith(DEPUTY_NOUNS, pos):
+            pos = start  # …人大常委会代表资格审查委员会: 代表 is a noun here, not the verb 代表…报告
             continue
         if token in stops or token in extra_stops:
             # 和/与/及 inside a name (市自然资源和规划局) unless what follows starts a new name

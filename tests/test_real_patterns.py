@@ -410,3 +410,110 @@ def test_a_body_named_only_inside_a_documents_title_is_part_of_the_title():
 ])
 def test_kinds_of_places_are_no_places(text, word):
     assert ("Place", word) not in _typed(extract_text(text))
+
+
+# -- issue #10, third round: real pages' general patterns (fictional sentences) ---------------------
+
+def _names(record, typ: str) -> set[str]:
+    return {e.name for e in record.entities if e.type == typ}
+
+
+def test_a_short_place_name_beside_its_full_form_is_that_place():
+    rec = extract_text("云岚日报海南消息：7月2日，省应急厅在海南省召开防汛会议。\n"
+                       "云岚市对接融入长三角地区产业，来自长三角的企业代表参加会议。\n")
+    places = _names(rec, "Place")
+    assert len([p for p in places if p.startswith("海南")]) == 1, places
+    assert len([p for p in places if p.startswith("长三角")]) == 1, places
+
+
+def test_a_long_document_title_about_a_motion_is_a_document():
+    rec = extract_text("会议听取了《关于支持青溪镇加快对接长三角产业转移推动沿江新城建设的议案》办理情况汇报。\n")
+    assert any(p.startswith("关于支持青溪镇") for p in _names(rec, "Policy"))
+    assert "长三角" not in _names(rec, "Place")
+
+
+def test_a_division_short_form_that_is_a_common_word_needs_the_model():
+    rec = extract_text("市长邵华要求，要抓好古镇改造、温泉开发等重点文旅项目。\n")
+    assert "温泉" not in _names(rec, "Place")
+
+
+def test_an_item_in_a_list_of_waters_is_one_name():
+    rec = extract_text("要重点巡查青溪河、南湖分洪河、东湖北港河汛情。\n")
+    places = _names(rec, "Place")
+    assert {"南湖分洪河", "东湖北港河"} <= places, places
+    assert not {"南湖", "东湖"} & places
+
+
+def test_short_forms_of_flood_headquarters_are_bodies():
+    rec = extract_text("6月2日晚，国家防总召开视频会议。会议结束后，省防指继续召开全省防汛视频会。\n")
+    orgs = _names(rec, "Organization")
+    assert {"国家防总", "省防指"} <= orgs, orgs
+    assert "全省防汛视频会" in _names(rec, "Meeting")
+
+
+def test_a_name_holding_a_venue_is_no_body():
+    rec = extract_text("镇党委书记韦明远在镇应急中心分会场部收听收看视频会议。\n")
+    assert not [o for o in _names(rec, "Organization") if "会场" in o]
+
+
+def test_a_meeting_opened_after_the_first_one_closed_is_another_meeting():
+    rec = extract_text("3月1日，全省春耕生产视频调度会结束后，云岚市随即召开视频调度会。\n"
+                       "市委副书记、市长邵华主持会议并讲话。\n")
+    assert _meeting_of(rec, "邵华", "presided") and \
+        "全省春耕生产视频调度会" not in _meeting_of(rec, "邵华", "presided")
+
+
+def test_a_campaign_quoted_in_a_meetings_name_is_a_policy():
+    rec = extract_text("会议传达了市委书记韦明远在全市“三提三争”工作动员大会上的讲话精神。\n"
+                       "全力防御台风“海鸥”，市委召开庆祝“五一”国际劳动节大会。\n")
+    assert "三提三争" in _names(rec, "Policy")
+    assert any("三提三争" in m for m in _names(rec, "Meeting"))
+    assert not {"海鸥", "五一"} & _names(rec, "Policy")
+
+
+def test_a_policys_abbreviation_is_that_policy():
+    rec = extract_text("会议强调，要深入实施“青山绿水万家富裕工程”，推动“青万工程”走深走实。\n")
+    policies = [p for p in _names(rec, "Policy") if "工程" in p]
+    assert len(policies) == 1, policies
+
+
+def test_a_meeting_named_without_its_countys_suffix_is_the_same_meeting():
+    rec = extract_text("华容脱贫攻坚工作推进会议召开\n"
+                       "3月5日，华容县召开华容县脱贫攻坚工作推进会议。县委书记韦明远主持会议。\n")
+    assert len([m for m in _names(rec, "Meeting") if "脱贫攻坚" in m]) == 1, _names(rec, "Meeting")
+
+
+def test_a_speech_at_a_bodys_sitting_names_a_meeting():
+    rec = extract_text("会议传达学习了省委书记韦明远在3月2日中共云岚省委常务委员会上的讲话精神。\n")
+    assert not [o for o in _names(rec, "Organization") if o.endswith("常务委员会")]
+    assert any("常务委员会" in m for m in _names(rec, "Meeting"))
+
+
+def test_deputy_as_a_noun_inside_a_bodys_name():
+    rec = extract_text("会议听取了县十届人大常委会代表资格审查委员会关于代表资格的审查报告。\n")
+    assert any(o.endswith("人大常委会代表资格审查委员会") for o in _names(rec, "Organization")), _names(rec, "Organization")
+
+
+def test_a_party_school_is_a_body():
+    rec = extract_text("省委党校、省教育厅负责同志参加会议。\n")
+    assert "省委党校" in {n[-4:] for n in _names(rec, "Organization")}, _names(rec, "Organization")
+
+
+def test_a_study_group_without_its_owner_is_no_body():
+    rec = extract_text("市委书记韦明远强调，要进一步加强和改进党委中心组学习。\n")
+    assert not [o for o in _names(rec, "Organization") if o.endswith("中心组")]
+
+
+def test_a_body_before_a_name_and_its_post_is_part_of_the_title():
+    rec = extract_text("会议传达了市委韦明远书记在全市经济工作会议上的讲话精神。\n")
+    assert "市委" not in _names(rec, "Organization")
+    assert "韦明远" in _names(rec, "Official")
+
+
+@pytest.mark.parametrize("text, body", [
+    ("市长邵华传达了上级关于江西学校食堂安全事故的指示精神。\n", "江西学校"),  # a school somewhere
+    ("防汛工作调度会在县文化艺术中心长征大剧院召开，县长邵华主持会议。\n", "文化艺术中心"),  # venues
+    ("今天的县剧院庄严肃穆，县委书记韦明远出席大会。\n", "县剧院"),
+])
+def test_venues_and_unnamed_institutions_are_no_bodies(text, body):
+    assert not [o for o in _names(extract_text(text), "Organization") if o.endswith(body)]
