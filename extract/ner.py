@@ -32,7 +32,6 @@ NOT_AFTER_ENTITY = ("代表", "委员", "常委", "会议中心", "会议室", "
 ABBREVIATED = set("中美日俄韩朝英法德意印巴越泰澳加欧亚非港台京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤桂琼川黔滇藏陕甘青蒙以葡墨埃伊叙黄淮江")
 # country pairs news writes as one word before what two countries share: 美中关系, 巴以谈判, 中葡双方
 # a person's post or form of address right after a name
-DOCTRINE = re.compile("理论|思想|主义")
 PERSON_POST_AFTER = re.compile("总统|总理|首相|议长|国王|女王|亲王|王子|公主|先生|女士|夫人|小姐|教练|主教|大使|外长|主席")
 ABBREVIATED_PAIR = re.compile(r"([中美日俄韩朝英法德意印巴越泰澳加欧非葡墨埃伊叙以菲哥奥])"
                               r"([中美日俄韩朝英法德意印巴越泰澳加欧非葡墨埃伊叙以菲哥奥])"
@@ -316,7 +315,6 @@ class NerMentions:
         self.add_weather_places(a)
         self.add_abbreviations(a)
         self.add_places_in_titles(a)
-        self.add_authors_of_doctrines(a)
         from extract.bodies import BOOK_TITLE
 
         titled = [(m.start(), m.end()) for m in BOOK_TITLE.finditer(text)] if "《" in text else []
@@ -335,8 +333,9 @@ class NerMentions:
                     if not a.taken(s, e):
                         a.add(Mention(s, e, "Person", text[s:e], role="ner"))
                     continue
-            if typ == "Place" and PERSON_POST_AFTER.match(text, e) and self.foreign_person_name(text[s:e]):
-                typ = "Person"  # 库马拉通加|总统, 卓科达|先生: the model read a foreign name as a place
+            if typ in ("Place", "Organization") and PERSON_POST_AFTER.match(text, e) \
+                    and self.foreign_person_name(text[s:e]):
+                typ = "Person"  # 库马拉通加|总统, 卓科达|先生: the model read a foreign name as a place or body
             team = TEAM.match(text, e) if typ == "Place" else None
             if team and not a.taken(s, team.end()):
                 # 中国队, 印尼女队, 南非队: a team named after its country is a body
@@ -418,17 +417,6 @@ class NerMentions:
                     a.remove(x)
             a.add(Mention(s, e, "Place", text[s:e], role="weather"))
 
-    def add_authors_of_doctrines(self, a: Analysis) -> None:
-        """邓小平理论, 毛泽东思想, 马克思主义: the person a doctrine is named after is a person of the
-        article too; the doctrine stays whole (an extra mention inside it, like places in titles)."""
-        text = a.text
-        for s, e, typ in getattr(a, "ner", []):
-            if typ != "Person" or not DOCTRINE.match(text, e) or not 2 <= e - s <= 4:
-                continue
-            if any(m.start <= s and e <= m.end and m.type in ("Official", "Person") for m in a.overlapping(s, e)):
-                continue
-            a.mentions.append(Mention(s, e, "Person", text[s:e], role="doctrine"))
-
     def add_abbreviations(self, a: Analysis) -> None:
         """One-character short names of countries and provinces: 中美关系 (中, 美), 日俄首脑, 访华, 在京召开.
 
@@ -482,6 +470,8 @@ class NerMentions:
         if typ == "Person":
             if not HAN.match(name.replace("—", "·")) or len(name) > 12 or name in place_names():
                 return False
+            if text.startswith(("理论", "思想", "主义"), e):
+                return False  # 邓小平理论, 马克思主义: the doctrine's namesake is no entity (spec's gold)
             if tag in NON_NAME_TAGS and freq_of(name) >= (1 if tag in ("v", "vn", "a", "ad", "d") else 5):
                 return False  # 严管, 西行: words, not names (jieba's tags of famous names vary: 周恩来 t)
             surname = 2 if name[:2] in self.surnames else (1 if name[0] in self.surnames else 0)

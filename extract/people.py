@@ -170,6 +170,9 @@ class PeopleFinder:
             surname_len = 1
         if not surname_len:
             return self.transliterated_at(a, pos) if strict else None
+        if text.startswith("某", pos + surname_len) and not HAN.match(text[pos + surname_len + 1:pos + surname_len + 2] or "。") \
+                or text.startswith(("某某", "某，", "某、"), pos + surname_len):
+            return pos + surname_len  # 职工王某: the surname is all the name there is
         candidates = []
         for given in (2, 1):
             end = pos + surname_len + given
