@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import re
 from functools import lru_cache
+from typing import Iterator
 
 from extract.analysis import PUNCT, Analysis, Mention
 
@@ -30,9 +31,9 @@ HAN_ANY = re.compile(r"[\u4e00-\u9fff]")
 NOT_AFTER_ENTITY = ("代表", "委员", "常委", "会议中心", "会议室", "礼堂", "宾馆", "大厦", "书记", "主任", "主席")
 # one-character short names of countries, regions and provinces, as news abbreviates them in pairs
 ABBREVIATED = set("中美日俄韩朝英法德意印巴越泰澳加欧亚非港台京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤桂琼川黔滇藏陕甘青蒙以葡墨埃伊叙黄淮江")
-# country pairs news writes as one word before what two countries share: 美中关系, 巴以谈判, 中葡双方
 # a person's post or form of address right after a name
 PERSON_POST_AFTER = re.compile("总统|总理|首相|议长|国王|女王|亲王|王子|公主|先生|女士|夫人|小姐|教练|主教|大使|外长|主席")
+# country pairs news writes as one word before what two countries share: 美中关系, 巴以谈判, 中葡双方
 ABBREVIATED_PAIR = re.compile(r"([中美日俄韩朝英法德意印巴越泰澳加欧非葡墨埃伊叙以菲哥奥])"
                               r"([中美日俄韩朝英法德意印巴越泰澳加欧非葡墨埃伊叙以菲哥奥])"
                               r"(?=两国|双方|关系|首脑|间|之间|合作|谈判|和约|建交|会谈|会晤|友好|战略|建设性|长远|经贸|贸易|核竞赛)")
@@ -185,7 +186,7 @@ def model_allows_name(a: Analysis, s: int, e: int) -> bool:
     """
     if not getattr(a, "ner_words", None) or "·" in a.text[s:e]:
         return True  # (the model splits ·-joined names at the dot)
-    if (s, e, "Person") in set(a.ner):
+    if model_reads_person(a, s, e):
         return True
     first, last = model_word(a, s), model_word(a, e - 1)
     if first is None or last is None or first[0] != s or last[1] != e:
@@ -201,27 +202,42 @@ def model_rejects_name(a: Analysis, s: int, e: int) -> bool:
     tags an uncommon name's parts as verbs or adverbs (续文|亮, 和平), never as a date or a particle."""
     if not getattr(a, "ner_words", None):
         return False
-    if any(t == "Person" and ps < e and s < pe for ps, pe, t in a.ner):
+    if not _person_index(a)["chars"].isdisjoint(range(s, e)):
         return False
-    i = s
-    while i < e:
-        w = model_word(a, i)
-        if w is None:
-            i += 1
-            continue
-        if s <= w[0] and w[1] <= e and (w[1] - w[0] >= 2 and w[2] in ("TIME", "t", "m")
-                                        or w[1] == e and w[2] == "u"):
-            return True
-        i = max(w[1], i + 1)
-    return False
+    return any(s <= w[0] and w[1] <= e and (w[1] - w[0] >= 2 and w[2] in ("TIME", "t", "m")
+                                            or w[1] == e and w[2] == "u")
+               for w in model_words(a, s, e))
+
+
+def _person_index(a: Analysis) -> dict:
+    """The model's person spans indexed once per analysis (the rules ask per name and per post:
+    a scan each time would be quadratic in a long text): the spans, the first 2–4-character name
+    starting and the first 2–8-character name ending at each position, the characters they cover."""
+    index = a.__dict__.get("_ner_person_index")
+    if index is None:
+        spans = [(s, e) for s, e, t in getattr(a, "ner", ()) if t == "Person"]
+        starts: dict[int, int] = {}
+        ends: dict[int, int] = {}
+        for s, e in spans:
+            if HAN.match(a.text[s:e]):
+                if 2 <= e - s <= 4:
+                    starts.setdefault(s, e)
+                if 2 <= e - s <= 8:
+                    ends.setdefault(e, s)
+        index = {"spans": set(spans), "starts": starts, "ends": ends,
+                 "chars": {i for s, e in spans for i in range(s, e)}}
+        a.__dict__["_ner_person_index"] = index
+    return index
+
+
+def model_reads_person(a: Analysis, s: int, e: int) -> bool:
+    """Does the model read a person exactly at ``[s, e)``?"""
+    return (s, e) in _person_index(a)["spans"]
 
 
 def model_person_at(a: Analysis, pos: int) -> int | None:
     """End of a person's name of 2–4 characters the model reads starting at ``pos``, if any."""
-    for s, e, t in getattr(a, "ner", ()):
-        if s == pos and t == "Person" and 2 <= e - s <= 4 and HAN.match(a.text[s:e]):
-            return e
-    return None
+    return _person_index(a)["starts"].get(pos)
 
 
 def model_opens_no_name(a: Analysis, pos: int) -> bool:
@@ -234,10 +250,19 @@ def model_opens_no_name(a: Analysis, pos: int) -> bool:
 
 def model_person_ends(a: Analysis, end: int) -> int | None:
     """Start of a person's name (2–8 characters) the model reads ending at ``end``, if any."""
-    for s, e, t in getattr(a, "ner", ()):
-        if e == end and t == "Person" and 2 <= e - s <= 8 and HAN.match(a.text[s:e]):
-            return s
-    return None
+    return _person_index(a)["ends"].get(end)
+
+
+def model_words(a: Analysis, s: int, e: int) -> Iterator[tuple[int, int, str]]:
+    """The model's words holding the characters of ``[s, e)``, each once, left to right."""
+    i = s
+    while i < e:
+        w = model_word(a, i)
+        if w is None:
+            i += 1
+            continue
+        yield w
+        i = max(w[1], i + 1)
 
 
 def model_starts_word(a: Analysis, pos: int) -> bool:
@@ -276,19 +301,13 @@ def model_body_start(a: Analysis, start: int, head_start: int, end: int) -> int 
         if between & {"v", "vd", "vn", "p", "PER", "d", "u", "TIME", "t"}:  # (not m: 县|十七届|人大常委会)
             return last[0]  # 贺立辞去|滨海新区人民政府: the model's body starts after the verb
     pos = start
-    i = start
-    while i < head_start:
-        w = model_word(a, i)
-        if w is None:
-            i += 1
-            continue
+    for w in model_words(a, start, head_start):
         # (a one-character verb may be part of an abbreviation: 村|建|办; a count is no part of a
         # name: 一所|中学, 6个|医疗中心, but an ordinal is: 第一|人民医院)
         if w[1] <= head_start and (
                 w[2] in NOT_OPENING_BODY and (w[1] - w[0] >= 2 or w[2] != "v")
                 or w[2] in ("m", "q") and a.text[w[1] - 1] in COUNTERS):
             pos = w[1]
-        i = max(w[1], i + 1)
     return pos
 
 
@@ -410,12 +429,8 @@ class NerMentions:
             return
         for m in WEATHER_CELL.finditer(text):
             s, e = m.span(1)
-            if a.taken(s, e):
-                continue
-            for x in a.overlapping(s, m.end()):
-                if x.role == "ner":
-                    a.remove(x)
-            a.add(Mention(s, e, "Place", text[s:e], role="weather"))
+            if not a.taken(s, e):
+                a.add(Mention(s, e, "Place", text[s:e], role="weather"))
 
     def add_abbreviations(self, a: Analysis) -> None:
         """One-character short names of countries and provinces: 中美关系 (中, 美), 日俄首脑, 访华, 在京召开.
@@ -438,13 +453,9 @@ class NerMentions:
         for m in ABBREVIATED_PAIR.finditer(text):
             if m.group(1) != m.group(2) and (a.at_boundary(m.start()) or not HAN_ANY.match(text[m.start() - 1:m.start()] or "。")):
                 singles += [m.start(1), m.start(2)]
-        for i in sorted(set(singles)):
+        for i in sorted(set(singles)):  # (the model's 韩美|间, 巴方 then overlap these and are not added)
             if not a.taken(i, i + 1):
-                for x in a.overlapping(i, i + 1):
-                    if x.role == "ner" and x.type in ("Person", "Organization") and x.end - x.start <= 3:
-                        a.remove(x)  # 韩美|间, 巴方: the model read the pair or the side as a name
-                if not a.taken(i, i + 1):
-                    a.add(Mention(i, i + 1, "Place", text[i], role="abbreviation"))
+                a.add(Mention(i, i + 1, "Place", text[i], role="abbreviation"))
 
     def acceptable(self, a: Analysis, s: int, e: int, typ: str, reports_officials: bool = False) -> bool:
         """Checks that keep the rules' conventions on the model's spans."""

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 
 from extract.analysis import PUNCT, Analysis, Mention
 from extract.lexicons import Lexicons, longest_first
-from extract.ner import (model_allows_name, model_opens_no_name, model_ends_word, model_person_at, model_person_ends, model_rejects_name,
-                         model_starts_word,
-                         model_word)
+from extract.ner import (model_allows_name, model_ends_word, model_opens_no_name, model_person_at, model_person_ends,
+                         model_reads_person, model_rejects_name, model_starts_word, model_word)
 from extract.wordlist import freq_of, is_common_word, is_function_word, tag_of, verb_like
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -158,7 +157,7 @@ class PeopleFinder:
             last_dot = text.rfind("·", pos, m.end())
             ends = [e for e in range(last_dot + 3, m.end() + 1)
                     if self.follower_at(text, e, a) or model_opens_no_name(a, e)]
-            model = [e for e in ends if (pos, e, "Person") in getattr(a, "ner", ())]
+            model = [e for e in ends if model_reads_person(a, pos, e)]
             if model:
                 return model[0]  # 努尔别克·托合塔尔|经营: where the model ends the name
             at_word_end = [e for e in ends if a.at_boundary(e)]

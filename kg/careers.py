@@ -13,11 +13,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from kg.graph import Graph
+from kg.titles import rules
 
 COLUMNS = ("official", "name", "pinyin", "spell", "title", "jurisdiction", "adcode", "level", "organ",
            "position", "modifier", "rank", "gloss", "first_seen", "last_seen", "n_articles", "articles",
            "change", "previous")
-RANKS = ("正国", "副国", "正部", "副部", "正厅", "副厅", "正处", "副处", "正科", "副科")
 
 
 @dataclass
@@ -79,9 +79,10 @@ def describe_change(prev: Spell, cur: Spell) -> str:
         return "changed modifier"
     if (po, pp, pm) == (co, cp, cm) and pu != cu:
         return "moved to another unit"
+    ranks = rules()["ranks"]
     pr, cr = prev.parse.get("rank"), cur.parse.get("rank")
-    if pr in RANKS and cr in RANKS and pr != cr:
-        return "promoted" if RANKS.index(cr) < RANKS.index(pr) else "moved down"
+    if pr in ranks and cr in ranks and pr != cr:
+        return "promoted" if ranks.index(cr) < ranks.index(pr) else "moved down"
     if pu == cu:
         return "new post in the same unit"
     return "new post"

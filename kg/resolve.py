@@ -557,7 +557,7 @@ def protocol_orders(statements: list[Statement], occurrences: list[Occurrence]) 
     (the sentences in article order): 市委书记X出席… 市领导Y、Z出席 gives X 1, Y 2, Z 3."""
     def first_in(occ: Occurrence, start: int, end: int) -> int:
         inside = [s for s, _ in occ[7] if start <= s < end]
-        return min(inside) if inside else (min((s for s, _ in occ[7]), default=start) if occ[7] else start)
+        return min(inside) if inside else min((s for s, _ in occ[7]), default=start)
 
     by_meeting: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
     for i, st in enumerate(statements):

@@ -11,7 +11,7 @@ are written up in ``docs/careers.md``. Plain data in, plain data out.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from typing import Sequence
 
@@ -215,9 +215,9 @@ def parse_titles(titles: Sequence[str], context: Sequence[Unit] = (), table: Div
         if prev is not None and not p.jurisdiction and not p.level and prev[0].jurisdiction \
                 and prev[0].level != "national" and p.organ not in ("大会主席团", "代表团", "人大"):
             organ = p.organ or (prev[0].organ if prev[0].organ in ("政协", "人大常委会", "政府", "党委") else "")
-            p = TitleParse(p.title, prev[0].jurisdiction, prev[0].level, prev[0].code, organ, p.position, p.modifier)
             unit = prev[1]
-            p = TitleParse(*list(p.as_dict().values())[:7], _rank(p, unit, mods, r), gloss(p, unit))
+            p = replace(p, jurisdiction=prev[0].jurisdiction, level=prev[0].level, code=prev[0].code, organ=organ)
+            p = replace(p, rank=_rank(p, unit, mods, r), gloss=gloss(p, unit))
         out.append(p)
         if p.jurisdiction:
             prev = (p, unit)
@@ -234,17 +234,15 @@ def _parse(title: str, context: Sequence[Unit] = (), table: Divisions | None = N
     level = ""
     national = False
     zone = ""
-    enterprise = any(w in rest for w in r["enterprise_words"])
+    enterprise = any(w in rest for w in r["enterprise_words"])  # a company's or college's own name: no unit
     o = rest
-    if enterprise:
-        o = rest  # a company's or college's own name: no jurisdiction
-    elif o.startswith(tuple(r["national_prefixes"])):
+    if not enterprise and o.startswith(tuple(r["national_prefixes"])):
         national = True
         for p in sorted(r["national_prefixes"], key=len, reverse=True):
             if o.startswith(p):
                 o = o[len(p):] if len(o) > len(p) and p not in ("中共中央", "党中央") else o
                 break
-    else:
+    elif not enterprise:
         d, n, name = _division_at(o, table, context)
         if d is not None:
             unit = _unit(d, table, name)
@@ -284,8 +282,6 @@ def _parse(title: str, context: Sequence[Unit] = (), table: Divisions | None = N
                     unit = next((u for u in reversed(context) if u.level == "county"), None)
                 break
     organ = rest if enterprise else _organ(o, position, r)
-    if national and not enterprise and organ.endswith("部") and organ not in r["party_departments"] and position == "部长":
-        pass  # a State Council ministry (水利部)
     modifier = "+".join(m for m in r["modifier_order"] if m in mods)
     if national:
         jurisdiction, level, code = "中华人民共和国", "national", "CN"

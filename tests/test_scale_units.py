@@ -194,3 +194,24 @@ def test_fragment_store_appends_deltas_and_compacts(tmp_path):
     third.save(kept, set())  # many units gone: a new base, the deltas dropped
     assert [p.name for p in folder.iterdir()] == ["base.marshal"]
     assert FragmentStore(folder, "fp").load() == kept
+
+
+def test_resolver_fingerprint_follows_the_title_rules(tmp_path, monkeypatch):
+    """Fragments hold parsed titles: a user's titles.json (or a change to the parser's rules)
+    must not reuse fragments parsed with the old rules."""
+    from extract.lexicons import load_json
+    from kg.scale import resolver_fingerprint
+    from kg.titles import rules
+
+    base = resolver_fingerprint("https://example.org/")
+    (tmp_path / "titles.json").write_text('{"positions": ["馆员"]}', encoding="utf-8")
+    monkeypatch.setenv("ZHENGWU_KG_LEXICONS", str(tmp_path))
+    load_json.cache_clear()
+    rules.cache_clear()
+    try:
+        assert resolver_fingerprint("https://example.org/") != base
+    finally:
+        monkeypatch.delenv("ZHENGWU_KG_LEXICONS")
+        load_json.cache_clear()
+        rules.cache_clear()
+    assert resolver_fingerprint("https://example.org/") == base

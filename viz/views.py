@@ -18,9 +18,8 @@ from typing import Any, Callable, Hashable
 import networkx as nx
 
 from kg.graph import Graph, post_dict, provenance_dict
+from kg.measures import PRESENCE  # the relations that put an official at a meeting (one definition)
 from viz.page import DEFAULT_MAX_NODES
-
-PRESENCE = ("attended", "presided", "addressed")  # relations that put an official at a meeting
 
 
 class ViewError(ValueError):
