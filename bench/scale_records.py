@@ -127,29 +127,49 @@ def records(n: int, seed: int = 7) -> Iterator["object"]:
         yield Record(doc, ents, rels)
 
 
-def run_one(n: int, out: Path, formats: str) -> dict:
-    """One size in this process: fragments → merge → outputs; returns the measurements."""
+def run_one(n: int, out: Path, formats: str, workers: int = 0) -> dict:
+    """One size in this process: fragments → merge → outputs; returns the measurements. With
+    ``workers``, the partitioned resolution (kg/partitioned.py) in that many worker processes and the
+    outputs written from its partitions; else ``kg.resolve.merge`` and the graph in memory."""
     import gc
 
+    from kg.parallel import peak_rss
     from kg.publish import write_outputs
-    from kg.resolve import article_fragment, divisions, merge
+    from kg.resolve import DEFAULT_BASE_IRI, article_fragment, divisions, merge
     from kg.writers import parse_formats
 
     started = time.perf_counter()
     table = divisions()
     gc.disable()
     t = time.perf_counter()
-    graph = merge(article_fragment(rec, None, table=table) for rec in records(n))
+    fragments = (article_fragment(rec, None, table=table) for rec in records(n))
+    extra: dict = {}
+    if workers:
+        from kg.partitioned import GraphView, Processes, merge_partitioned, partitions_for
+
+        runner = Processes(workers)
+        try:
+            parts = merge_partitioned(fragments, out / ".partitions", DEFAULT_BASE_IRI,
+                                      partitions=partitions_for(n), runner=runner)
+        finally:
+            runner.close()
+        graph = GraphView(parts)
+        officials = parts.counts["measured_officials"]
+        extra = {"partitions": parts.parts, "worker_peak_rss_mb": round(parts.worker_peak_rss / 2**20)}
+    else:
+        graph = merge(fragments)
+        officials = sum(1 for x in graph.nodes.values() if x.type == "Official")
     resolve_s = time.perf_counter() - t
-    rss_after_merge = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_after_merge = peak_rss() / 2**20
     t = time.perf_counter()
     write_outputs(graph, out, formats=parse_formats(formats))
     write_s = time.perf_counter() - t
-    return {"articles": n, "nodes": len(graph.nodes), "edges": len(graph.edges),
-            "officials": sum(1 for x in graph.nodes.values() if x.type == "Official"),
+    if workers:
+        graph.parts.remove()
+    return {"articles": n, "nodes": len(graph.nodes), "edges": len(graph.edges), "officials": officials,
             "resolve_s": round(resolve_s, 1), "write_s": round(write_s, 1),
             "wall_s": round(time.perf_counter() - started, 1), "rss_after_merge_mb": round(rss_after_merge),
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+            "peak_rss_mb": round(peak_rss() / 2**20), **extra}
 
 
 def exponent(a: dict, b: dict, key: str) -> float:
@@ -162,26 +182,31 @@ def main() -> int:
     ap.add_argument("--formats", default="json,nquads,store", help="kg build --formats of the outputs written")
     ap.add_argument("--one", type=int, help="measure one size in this process (used by --sizes)")
     ap.add_argument("--out", help="output folder for --one")
+    ap.add_argument("--partitioned", type=int, default=0, metavar="WORKERS",
+                    help="the partitioned resolution (kg/partitioned.py) in WORKERS processes, outputs "
+                         "written from its partitions (default 0: kg.resolve.merge, the graph in memory)")
     args = ap.parse_args()
     if args.one:
         out = Path(args.out or tempfile.mkdtemp(prefix="kg-scale-records-"))
-        print(json.dumps(run_one(args.one, out, args.formats)))
+        print(json.dumps(run_one(args.one, out, args.formats, args.partitioned)))
         return 0
     rows = []
     for n in (int(x) for x in args.sizes.split(",")):
         with tempfile.TemporaryDirectory(prefix="kg-scale-records-") as tmp:
-            proc = subprocess.run([sys.executable, __file__, "--one", str(n), "--out", tmp, "--formats", args.formats],
+            proc = subprocess.run([sys.executable, __file__, "--one", str(n), "--out", tmp, "--formats", args.formats,
+                                   "--partitioned", str(args.partitioned)],
                                   capture_output=True, text=True)
             if proc.returncode != 0:
                 print(proc.stderr[-2000:], file=sys.stderr)
                 return 1
             rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
             print(json.dumps(rows[-1]), flush=True)
-    print(f"\n| articles | nodes | officials | resolve s | write s | wall s | peak RSS MB | (formats {args.formats}) |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---|")
+    print(f"\n| articles | nodes | officials | resolve s | write s | wall s | peak RSS MB | worker peak MB | "
+          f"(formats {args.formats}) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in rows:
         print(f"| {r['articles']:,} | {r['nodes']:,} | {r['officials']:,} | {r['resolve_s']} | {r['write_s']} | "
-              f"{r['wall_s']} | {r['peak_rss_mb']:,} | |")
+              f"{r['wall_s']} | {r['peak_rss_mb']:,} | {r.get('worker_peak_rss_mb', '–')} | |")
     if len(rows) >= 2:
         a, b = rows[0], rows[-1]
         te, me = exponent(a, b, "wall_s"), exponent(a, b, "peak_rss_mb")

@@ -70,6 +70,9 @@ def summary_lines(result, prog: str = "kg build", out: str | None = None) -> lis
         if stats.worker_peak_rss:
             per = ", ".join(_mb(v) for _, v in sorted(stats.worker_peak_rss.items()))
             lines.append(f"peak memory: {per} per worker; {_mb(stats.main_peak_rss)} this process")
+        if getattr(stats, "partitions", 0):
+            lines.append(f"resolution: {stats.partitions} partitions; largest task process "
+                         f"{_mb(stats.resolve_peak_rss)}; this process {_mb(stats.main_peak_rss)}")
     lines.append("entities: " + (", ".join(f"{v} {k}" for k, v in sorted(nodes.items())) or "none")
                  + f" ({sum(nodes.values())})")
     lines.append("relations: " + (", ".join(f"{v} {k}" for k, v in sorted(rels.items())) or "none")

@@ -221,7 +221,8 @@ def _write_outputs(graph: Graph, out_dir: Path, writers, extra, stats, drop: lis
 
     _clean_staging(out_dir)
     started = time.perf_counter()
-    annotate(graph)  # the officials' network measures, written with them into graph.json (kg/measures.py)
+    if isinstance(graph, Graph):  # (a partitioned graph's view has them from kg/partitioned.py)
+        annotate(graph)  # the officials' network measures, written with them into graph.json (kg/measures.py)
     outputs = Outputs(graph, out_dir)
     outputs.stats.setdefault("seconds", {})["network measures"] = round(time.perf_counter() - started, 2)
     staging = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out_dir))

@@ -613,20 +613,7 @@ def merge(fragments: Iterable[Fragment], base_iri: str = DEFAULT_BASE_IRI) -> Gr
 
     # nodes
     for root, occs in members.items():
-        node_type = occs[0][1][1][0]
-        label = _choose_label([o[3] for _, o in occs])
-        names = {n for _, o in occs for n in o[4]} | {o[3] for _, o in occs}
-        names.discard(label)
-        names.discard("")
-        node = Node(iri=iri_of_root[root], type=node_type, label=label, aliases=sorted(names))
-        contexts = {o[5] for _, o in occs if o[5]}
-        node.context = min(contexts) if contexts else None
-        dates = {o[6] for _, o in occs if o[6]}
-        node.date = min(dates) if dates else None
-        if node_type in ("Official", "Person", "Place"):
-            node.pinyin = next((o[8] for _, o in occs if o[3] == label), None)
-        spans = {(a, s, e) for a, o in occs for s, e in o[7]}
-        node.mentions = [Mention(a, s, e) for a, s, e in sorted(spans)]
+        node = node_from_occurrences(iri_of_root[root], occs)
         graph.nodes[node.iri] = node
 
     # posts: one per (official, title, article), dated by the article; org when the title names one
@@ -664,6 +651,27 @@ def merge(fragments: Iterable[Fragment], base_iri: str = DEFAULT_BASE_IRI) -> Gr
     graph.nodes = dict(sorted(graph.nodes.items()))
     graph.articles = dict(sorted(graph.articles.items()))
     return graph
+
+
+def node_from_occurrences(iri: str, occs: list[tuple[str, Occurrence]]) -> Node:
+    """One node from its (article IRI, occurrence) pairs in input order (merge and the partitioned
+    merge, kg/partitioned.py, share it): the fullest label, every other name an alias, the least
+    context and date, the label's pinyin, every mention."""
+    node_type = occs[0][1][1][0]
+    label = _choose_label([o[3] for _, o in occs])
+    names = {n for _, o in occs for n in o[4]} | {o[3] for _, o in occs}
+    names.discard(label)
+    names.discard("")
+    node = Node(iri=iri, type=node_type, label=label, aliases=sorted(names))
+    contexts = {o[5] for _, o in occs if o[5]}
+    node.context = min(contexts) if contexts else None
+    dates = {o[6] for _, o in occs if o[6]}
+    node.date = min(dates) if dates else None
+    if node_type in ("Official", "Person", "Place"):
+        node.pinyin = next((o[8] for _, o in occs if o[3] == label), None)
+    spans = {(a, s, e) for a, o in occs for s, e in o[7]}
+    node.mentions = [Mention(a, s, e) for a, s, e in sorted(spans)]
+    return node
 
 
 def _post_org(candidates: Iterable[str], org_names: Mapping[str, str]) -> str | None:

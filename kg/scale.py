@@ -82,6 +82,8 @@ class ScaleStats:
     reused_fragments: int = 0  # input files whose resolution fragments came from the previous build
     outputs: dict = field(default_factory=dict)  # blocks made / copied, store quads changed (kg.build)
     timed_out: set[str] = field(default_factory=set)  # keys of files with an article over --doc-timeout
+    partitions: int = 0  # partitioned resolution (kg/partitioned.py): how many; 0 = in this process
+    resolve_peak_rss: int = 0  # the partitioned resolution's largest worker peak RSS, bytes
 
 
 @dataclass
@@ -352,12 +354,15 @@ def build_scaled(paths: Iterable[str], out_dir: str | os.PathLike[str], *, worke
                  dask: str | None = None, cache_dir: str | os.PathLike[str] | None = None,
                  use_cache: bool = True, base_iri: str = DEFAULT_BASE_IRI, segmenter: str = "pkuseg",
                  progress: bool | None = None, on_error: Callable[[str], None] | None = None,
-                 formats: frozenset[str] | None = None) -> ScaleResult:
+                 formats: frozenset[str] | None = None, partitions: int | str | None = None) -> ScaleResult:
     """Extract (in parallel, from the cache where possible), resolve and write every output.
 
     ``on_error`` gets one line per skipped file (or jsonl line), naming it and the reason. With no
     article at all nothing is written and ``ValueError`` is raised. ``formats``: the output names to
-    write (:func:`kg.writers.parse_formats`; None: every one). See the module docstring.
+    write (:func:`kg.writers.parse_formats`; None: every one). ``partitions`` (a number, or "auto":
+    one per 10,000 articles): resolve in that many partitions as tasks on the workers or the Dask
+    cluster and write the outputs from them (kg/partitioned.py) — the same bytes, without the graph
+    held in this process. See the module docstring.
     """
     started = time.perf_counter()
     paths = [str(p) for p in paths]
@@ -391,7 +396,10 @@ def build_scaled(paths: Iterable[str], out_dir: str | os.PathLike[str], *, worke
         gc_was_on = gc.isenabled()
         gc.disable()  # millions of small acyclic objects: the cycle collector would only rescan them
         try:
-            graph = merge(resolution.fragments(), base_iri)
+            if partitions:
+                graph = _resolve_partitioned(resolution, out, base_iri, partitions, workers, dask, stats)
+            else:
+                graph = merge(resolution.fragments(), base_iri)
             if not resolution.count:
                 raise ValueError("no article could be read from " + ", ".join(paths))
             stats.seconds_resolve = time.perf_counter() - t
@@ -420,6 +428,24 @@ def build_scaled(paths: Iterable[str], out_dir: str | os.PathLike[str], *, worke
     return result
 
 
+PARTITIONS_DIR = "partitions"  # in DIR/.kg-state: the last partitioned build's resolved graph
+
+
+def _resolve_partitioned(resolution: Resolution, out: Path, base_iri: str, partitions: int | str,
+                         workers: int, dask: str | None, stats: ScaleStats):
+    """Step 3 in partitions (kg/partitioned.py): a view of the graph the writers read from disk."""
+    from kg.partitioned import GraphView, merge_partitioned, partitions_for, runner_for
+
+    n = sum(u.articles for u in resolution.units)
+    parts = partitions_for(n) if partitions == "auto" else int(partitions)
+    with runner_for(workers, dask) as runner:
+        resolved = merge_partitioned(resolution.fragments(), out / STATE_DIR / PARTITIONS_DIR, base_iri,
+                                     partitions=parts, runner=runner)
+    stats.partitions = parts
+    stats.resolve_peak_rss = resolved.worker_peak_rss
+    return GraphView(resolved)
+
+
 def build_from_args(args, on_error: Callable[[str], None] | None = None) -> ScaleResult:
     """``kg build`` PATH mode with the options :func:`add_arguments` defines (a missing model or an
     unreachable cluster becomes a ValueError: one line on stderr, exit status 1)."""
@@ -431,9 +457,22 @@ def build_from_args(args, on_error: Callable[[str], None] | None = None) -> Scal
     try:
         return build_scaled(args.paths, args.out, workers=args.workers, dask=args.dask, cache_dir=args.cache,
                             use_cache=not args.no_cache, base_iri=args.base_iri, progress=args.progress,
-                            on_error=on_error, formats=parse_formats(getattr(args, "formats", None)))
+                            on_error=on_error, formats=parse_formats(getattr(args, "formats", None)),
+                            partitions=_partitions_arg(getattr(args, "partitions", None)))
     except (ModelMissing, WorkerDied) as err:
         raise ValueError(str(err)) from None
+
+
+def _partitions_arg(value: str | None) -> int | str | None:
+    if value is None or value == "auto":
+        return value
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise ValueError(f"--partitions must be a positive number or auto, not {value!r}")
+    return n
 
 
 def add_arguments(p) -> None:
@@ -451,6 +490,11 @@ def add_arguments(p) -> None:
     p.add_argument("--progress", dest="progress", action="store_true", default=None,
                    help="always show the progress bar (default: on a terminal, for builds over 2 s)")
     p.add_argument("--no-progress", dest="progress", action="store_false", help="never show the progress bar")
+    p.add_argument("--partitions", metavar="N|auto",
+                   help="resolve in N partitions (auto: one per 10,000 articles) as tasks on the --workers "
+                        "processes or the --dask cluster, and write the outputs from them without holding "
+                        "the graph in this process: the same outputs, for corpora too big for one process's "
+                        "memory (docs/scale.md)")
     p.add_argument("--formats", metavar="LIST",
                    help="outputs to write, comma-separated: " + ",".join(FORMATS) + " (default all); outputs "
                         "of other formats a previous build left in --out are removed")
