@@ -162,8 +162,11 @@ def run_one(n: int, out: Path, formats: str, workers: int = 0) -> dict:
     resolve_s = time.perf_counter() - t
     rss_after_merge = peak_rss() / 2**20
     t = time.perf_counter()
-    write_outputs(graph, out, formats=parse_formats(formats))
+    stats: dict = {}
+    write_outputs(graph, out, formats=parse_formats(formats), stats=stats)
     write_s = time.perf_counter() - t
+    if "store loader peak RSS" in stats:
+        extra["store_loader_peak_mb"] = round(stats["store loader peak RSS"] / 2**20)
     if workers:
         graph.parts.remove()
     return {"articles": n, "nodes": len(graph.nodes), "edges": len(graph.edges), "officials": officials,
@@ -201,12 +204,13 @@ def main() -> int:
                 return 1
             rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
             print(json.dumps(rows[-1]), flush=True)
-    print(f"\n| articles | nodes | officials | resolve s | write s | wall s | peak RSS MB | worker peak MB | "
-          f"(formats {args.formats}) |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    print(f"\n| articles | nodes | officials | resolve s | write s | wall s | peak RSS MB | task peak MB | "
+          f"store loader MB | (formats {args.formats}) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in rows:
         print(f"| {r['articles']:,} | {r['nodes']:,} | {r['officials']:,} | {r['resolve_s']} | {r['write_s']} | "
-              f"{r['wall_s']} | {r['peak_rss_mb']:,} | {r.get('worker_peak_rss_mb', '–')} | |")
+              f"{r['wall_s']} | {r['peak_rss_mb']:,} | {r.get('worker_peak_rss_mb', '–')} | "
+              f"{r.get('store_loader_peak_mb', '–')} | |")
     if len(rows) >= 2:
         a, b = rows[0], rows[-1]
         te, me = exponent(a, b, "wall_s"), exponent(a, b, "peak_rss_mb")

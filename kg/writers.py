@@ -361,17 +361,20 @@ def write_store(out: Outputs, path: Path) -> None:
             store.remove(q)
         store.extend(add)
         out.stats["store quads changed"] = len(add) + len(remove)
-    else:
+    elif nq.is_dir():
+        # the bulk loader's memory grows with the data: it runs in a process of its own, so the
+        # build's own peak stays that of the graph (or of nothing but the indexes, partitioned)
+        parts = [str(p) for p in sorted(nq.glob("part-*.nq"))]
+        out.stats["store loader peak RSS"] = _in_child(bulk_load_store, str(path), parts)
+        out.stats["store"] = "loaded"
         store = ox.Store(str(path))
-        if nq.is_dir():
-            for part in sorted(nq.glob("part-*.nq")):
-                store.bulk_load(path=str(part), format=ox.RdfFormat.N_QUADS)
-        else:  # called without the RDF files (a writer list of one's own)
-            from ontology.serialize import Formatter
-            from ontology.to_rdf import object_quads
+    else:  # called without the RDF files (a writer list of one's own)
+        from ontology.serialize import Formatter
+        from ontology.to_rdf import object_quads
 
-            fmt = Formatter(out.graph.base_iri)
-            store.bulk_load(b"".join(fmt.nquads(q) for _, q in object_quads(out.graph)), format=ox.RdfFormat.N_QUADS)
+        store = ox.Store(str(path))
+        fmt = Formatter(out.graph.base_iri)
+        store.bulk_load(b"".join(fmt.nquads(q) for _, q in object_quads(out.graph)), format=ox.RdfFormat.N_QUADS)
         store.optimize()
         out.stats["store"] = "loaded"
     store.flush()
@@ -382,6 +385,30 @@ def write_store(out: Outputs, path: Path) -> None:
     (path / STORE_MARKER).write_text(build_id + "\n", encoding="utf-8")
     if "rdf" in out.indexes:
         out.indexes["rdf"].meta["store"] = build_id
+
+
+def bulk_load_store(path: str, parts: list[str]) -> int:
+    """A new store at ``path`` bulk-loaded from N-Quads ``parts`` and optimised; returns this process's peak RSS."""
+    import pyoxigraph as ox
+
+    from kg.parallel import peak_rss
+
+    store = ox.Store(path)
+    for part in parts:
+        store.bulk_load(path=part, format=ox.RdfFormat.N_QUADS)
+    store.optimize()
+    store.flush()
+    del store
+    return peak_rss()
+
+
+def _in_child(fn: Callable, *args):
+    """``fn(*args)`` in a spawned process (its memory is its own and given back when it ends)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(fn, *args).result()
 
 
 STORE_MARKER = "zhengwu-kg-build"  # in the store's folder: the build that wrote it (its RDF index names it)
