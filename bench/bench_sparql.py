@@ -66,9 +66,9 @@ def synthetic_graph(articles: int, seed: int = 7, base: str = DEFAULT_BASE_IRI) 
     policies = [f"“{a}{b}”{c}" for a in POLICY_WORDS for b in ("", "三年") for c in ("行动", "机制", "工程")]
     edges: dict[tuple[str, str, str], Edge] = {}
 
-    def rel(t: str, s: Node, o: Node, a: str, start: int, sentence: str, date: str) -> None:
+    def rel(t: str, s: Node, o: Node, a: str, start: int, sentence: str, date: str, order: int | None = None) -> None:
         e = edges.setdefault((t, s.iri, o.iri), Edge(t, s.iri, o.iri))
-        e.provenance.append(Provenance(a, start, start + len(sentence), sentence, date))
+        e.provenance.append(Provenance(a, start, start + len(sentence), sentence, date, order))
 
     for i in range(articles):
         city = rnd.choice(cities)
@@ -91,7 +91,7 @@ def synthetic_graph(articles: int, seed: int = 7, base: str = DEFAULT_BASE_IRI) 
             title = TITLES[j % len(TITLES)]
             off.posts.append(Post(title=title, article=a, date=date))
             sentence = f"{title}{name}出席会议并讲话。"
-            rel("presided" if j == 0 else "attended", off, meeting, a, pos, sentence, date)
+            rel("presided" if j == 0 else "attended", off, meeting, a, pos, sentence, date, None if j == 0 else j)
             if j < 3:
                 rel("addressed", off, meeting, a, pos, sentence, date)
                 pol = node("Policy", rnd.choice(policies), None)
