@@ -225,7 +225,8 @@ class Resolution:
     fragments, which :func:`kg.resolve.merge` needs anyway."""
 
     def __init__(self, out: Path, units: list[Unit], cache: RecordCache, base_iri: str,
-                 on_error: Callable[[str], None] | None, reuse: bool = True, records: bool = True) -> None:
+                 on_error: Callable[[str], None] | None, reuse: bool = True, records: bool = True,
+                 forget: set[str] = frozenset()) -> None:
         from kg.blocks import Index
 
         self.out, self.units, self.cache = out, units, cache
@@ -233,9 +234,13 @@ class Resolution:
         self.on_error = on_error
         self.fingerprint = resolver_fingerprint(self.base_iri)
         self.store = FragmentStore(out / STATE_DIR / FRAGMENTS_DIR, self.fingerprint)
-        self.previous = self.store.load() if reuse else {}
-        self.units_state: dict[str, tuple] = {}
-        self.made: set[str] = set()
+        self.reuse = reuse
+        if reuse:  # the previous builds' fragments, found by key (only the keys are held)
+            self.store.open()
+            self.store.begin()
+        self.forget = forget  # keys of files to extract again next time: their fragments are not kept
+        self.mine: dict[str, tuple] = {}  # without reuse: this build's units (a file given twice)
+        self.used: list[str] = []  # every input's key, in input order
         self.skipped: list[tuple[str, str]] = []
         self.count = 0
         self.reused = 0
@@ -258,8 +263,8 @@ class Resolution:
             for u in self.units:
                 if u.key is None:
                     errors, plain, items = [(it["where"], it["error"]) for it in with_path(u.items, u.path)], (), None
-                elif u.key in self.units_state or u.key in self.previous:
-                    errors, plain = self.units_state.get(u.key) or self.previous[u.key]
+                elif u.key in self.mine or u.key in self.store:
+                    errors, plain = self.mine.get(u.key) or self.store.get(u.key)
                     items = None
                     self.reused += 1
                 else:
@@ -274,9 +279,12 @@ class Resolution:
                             made.append((it.get("line"), article_fragment(
                                 Record.from_dict(it["record"]), it["text"], self.base_iri, table).to_plain()))
                     errors, plain = tuple(errs), tuple(made)
-                    self.made.add(u.key)
+                    if not self.reuse:
+                        self.mine[u.key] = (errors, plain)
+                    elif u.key not in self.forget:
+                        self.store.put(u.key, (errors, plain))
                 if u.key is not None:
-                    self.units_state[u.key] = (errors, plain)
+                    self.used.append(u.key)
                     errors = [(f"{u.path}:{line}" if line else u.path, reason) for line, reason in errors]
                 for where, reason in errors:
                     self.skipped.append((where, reason))
@@ -292,6 +300,7 @@ class Resolution:
             writer.close()
         except BaseException:
             writer.abort()
+            self.store.abort()
             self.records_tmp.unlink(missing_ok=True)
             raise
         self.records_index = writer
@@ -315,11 +324,10 @@ class Resolution:
         outputs.stats[RECORDS_FILE] = w.made
         return [RECORDS_FILE]
 
-    def save_fragments(self, forget: set[str] = frozenset()) -> None:
+    def save_fragments(self) -> None:
         """Keep this build's fragments for the next one (after the outputs are in place), except
-        those of ``forget`` (files to extract again next time)."""
-        used = {k: v for k, v in self.units_state.items() if k not in forget}
-        self.store.save(used, self.made - set(forget))
+        those of files to extract again next time."""
+        self.store.commit(k for k in self.used if k not in self.forget)
 
 
 class _NoRecords:
@@ -392,7 +400,8 @@ def build_scaled(paths: Iterable[str], out_dir: str | os.PathLike[str], *, worke
 
         t = time.perf_counter()
         records = formats is None or RECORDS_FILE in formats
-        resolution = Resolution(out, units, cache, base_iri, on_error, reuse=use_cache, records=records)
+        resolution = Resolution(out, units, cache, base_iri, on_error, reuse=use_cache, records=records,
+                                forget=stats.timed_out)
         gc_was_on = gc.isenabled()
         gc.disable()  # millions of small acyclic objects: the cycle collector would only rescan them
         try:
@@ -408,10 +417,11 @@ def build_scaled(paths: Iterable[str], out_dir: str | os.PathLike[str], *, worke
             written = write_outputs(graph, out, extra=resolution.publish_into if records else None,
                                     stats=stats.outputs, formats=formats)
             if use_cache:
-                resolution.save_fragments(forget=stats.timed_out)
+                resolution.save_fragments()
         finally:
             if gc_was_on:
                 gc.enable()
+            resolution.store.abort()  # (nothing once saved)
             resolution.records_tmp.unlink(missing_ok=True)
         stats.seconds_write = time.perf_counter() - t
 

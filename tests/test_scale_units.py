@@ -215,3 +215,38 @@ def test_resolver_fingerprint_follows_the_title_rules(tmp_path, monkeypatch):
         load_json.cache_clear()
         rules.cache_clear()
     assert resolver_fingerprint("https://example.org/") == base
+
+
+def test_fragment_store_holds_keys_not_units(tmp_path, monkeypatch):
+    """Opening the store indexes where each unit is; units are read when asked for, in records of
+    CHUNK_UNITS; this build's units are readable at once and leave memory when their record is written."""
+    import kg.fragment_store as fs
+
+    monkeypatch.setattr(fs, "CHUNK_UNITS", 3)
+    folder = tmp_path / "fragments"
+    store = fs.FragmentStore(folder, "fp")
+    store.open()
+    store.begin()
+    units = {f"k{i}": ((), ((None, ("frag", i)),)) for i in range(8)}
+    for k, u in units.items():
+        store.put(k, u)
+        assert store.get(k) == u and k in store
+    assert len(store._pending) == 2  # 8 = two records of 3 written + 2 pending
+    store.commit(units)
+    assert [p.name for p in folder.iterdir()] == ["base.marshal"] and not store._pending
+
+    again = fs.FragmentStore(folder, "fp")
+    assert again.open() == 8 and not again._pending and again._decoded is None
+    assert [again.get(k) for k in units] == list(units.values())
+    assert again.get("missing") is None
+    again.begin()
+    again.put("new", ((), ()))
+    again.commit([*units, "new"])  # one new unit: a delta beside the base
+    assert sorted(p.name for p in folder.iterdir()) == ["base.marshal", "delta-0001.marshal"]
+    assert fs.FragmentStore(folder, "fp").load() == {**units, "new": ((), ())}
+    aborted = fs.FragmentStore(folder, "fp")
+    aborted.open()
+    aborted.begin()
+    aborted.put("gone", ((), ()))
+    aborted.abort()  # an interrupted build leaves the store as it was
+    assert sorted(p.name for p in folder.iterdir()) == ["base.marshal", "delta-0001.marshal"]
