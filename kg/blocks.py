@@ -17,6 +17,7 @@ the next build write that output from scratch.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import marshal
 import os
 from array import array
@@ -26,7 +27,8 @@ from typing import Callable, Hashable
 
 import numpy as np
 
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4  # 4: entries as key digests and tags (Entries)
+BUFFER_BYTES = 128 * 1024  # a file's buffer is written out past this: 200 N-Quads parts hold 25 MB, not 200 × 512 blocks
 
 
 def _array(kind: str, data: bytes) -> array:
@@ -40,12 +42,62 @@ def identity(path: Path) -> tuple[int, int, int]:
     return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
+def key_digest(key: Hashable) -> bytes:
+    """16 bytes standing for an object's key in an index (``repr``: the same bytes for equal keys of
+    str, int and tuple in every process — ``marshal`` writes back-references for shared objects)."""
+    return hashlib.blake2b(repr(key).encode("utf-8"), digest_size=16).digest()
+
+
+class Entries:
+    """An index's objects, compactly: per ordinal the key's digest and the block's tag (16 bytes
+    each), and the ordinals sorted by digest for lookups — 40 bytes an object instead of a dict
+    entry holding the key's strings (about 450), which grew the build's memory with the corpus."""
+
+    def __init__(self, digests: bytes = b"", tags: bytes = b"") -> None:
+        self.digests, self.tags = bytes(digests), bytes(tags)
+        self._order = self._sorted = None
+
+    def __len__(self) -> int:
+        return len(self.digests) // 16
+
+    def _lookup_arrays(self):
+        if self._order is None:
+            d = np.frombuffer(self.digests, dtype="S16")
+            self._order = np.argsort(d, kind="stable")
+            self._sorted = d[self._order]
+        return self._order, self._sorted
+
+    def find(self, digest: bytes) -> int | None:
+        """The ordinal of the object whose key has ``digest`` (None: not in the index)."""
+        if not self.digests:
+            return None
+        order, ordered = self._lookup_arrays()
+        i = int(np.searchsorted(ordered, digest))
+        if i < len(ordered) and ordered[i] == digest:
+            return int(order[i])
+        return None
+
+    def get(self, key: Hashable) -> tuple[bytes, int] | None:
+        """(tag, ordinal) of ``key``'s object, or None."""
+        o = self.find(key_digest(key))
+        return None if o is None else (self.tags[16 * o:16 * o + 16], o)
+
+    def missing_from(self, other: "Entries") -> list[int]:
+        """Ordinals of this index's objects whose keys ``other`` does not have (objects that went)."""
+        if not self.digests:
+            return []
+        mine = np.frombuffer(self.digests, dtype="S16")
+        theirs = np.frombuffer(other.digests, dtype="S16")
+        return np.flatnonzero(~np.isin(mine, theirs)).tolist()
+
+
 @dataclass
 class Index:
-    """Where each block of one output lives: ``entries`` key → (tag, ordinal); ``meta["arrays"]``
-    per stream: each ordinal's offset, size and line count; ``meta["part_of"]``: each ordinal's part."""
+    """Where each block of one output lives: ``entries`` (:class:`Entries`: each ordinal's key digest
+    and tag); ``meta["arrays"]`` per stream: each ordinal's offset, size and line count;
+    ``meta["part_of"]``: each ordinal's part."""
 
-    entries: dict[Hashable, tuple[bytes, int]] = field(default_factory=dict)
+    entries: Entries = field(default_factory=Entries)
     files: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # file name → identity
     meta: dict = field(default_factory=dict)  # what else the output wants to remember
 
@@ -57,7 +109,7 @@ class Index:
         if "part_of" in meta:
             meta["part_of"] = meta["part_of"].tobytes()
         tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(marshal.dumps((INDEX_FORMAT, self.entries, self.files, meta)))
+        tmp.write_bytes(marshal.dumps((INDEX_FORMAT, (self.entries.digests, self.entries.tags), self.files, meta)))
         os.replace(tmp, path)
 
     @classmethod
@@ -79,7 +131,7 @@ class Index:
                     return None
             except OSError:
                 return None
-        return cls(entries, files, meta)
+        return cls(Entries(*entries), files, meta)
 
 
 # ------------------------------------------------------------------------------ several files at once
@@ -93,6 +145,7 @@ class Stream:
         self.name, self.paths, self.names, self.sep = name, paths, names, sep
         self.fds = [os.open(p, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666) for p in paths]
         self.bufs: list[list[bytes]] = [[] for _ in paths]
+        self.buffered = [0] * len(paths)  # bytes in each buffer
         self.lengths = [0] * len(paths)  # logical length of each file
         self.empty_section = [True] * len(paths)
         self.offsets = array("q")  # per new object: offset of its block in its file (−1: no block)
@@ -115,7 +168,8 @@ class BlockSet:
         self.streams = streams
         self.old, self.old_root = old, old_root
         self.part_of = part_of
-        self.keys: dict[Hashable, tuple[bytes, int]] = {}
+        self.digests = bytearray()  # per new object: its key's digest (key_digest)
+        self.tags = bytearray()  # per new object: its tag
         self.parts = array("h")  # per new object: its part in multi-part streams
         self.n = 0
         self.run_start = -1  # first old ordinal of the pending run, or −1
@@ -138,11 +192,13 @@ class BlockSet:
             while view:
                 view = view[os.write(s.fds[i], view):]
             s.bufs[i] = []
+            s.buffered[i] = 0
 
     def _emit(self, s: Stream, i: int, data: bytes) -> None:
         s.bufs[i].append(data)
         s.lengths[i] += len(data)
-        if len(s.bufs[i]) > 512:
+        s.buffered[i] += len(data)
+        if s.buffered[i] > BUFFER_BYTES or len(s.bufs[i]) > 512:
             self._flush(s, i)
 
     def _copy(self, s: Stream, i: int, src_name: str, start: int, end: int) -> None:
@@ -218,10 +274,13 @@ class BlockSet:
         self.parts.append(part)
         new = self.n
         self.n += 1
-        self.keys[key] = (tag, new)
-        e = self.old.entries.get(key) if self.old is not None else None
-        if e is not None and e[0] == tag:
-            o = e[1]
+        if len(tag) != 16:
+            raise ValueError(f"a block's tag is 16 bytes (a blake2b digest), not {len(tag)}")
+        digest = key_digest(key)
+        self.digests += digest
+        self.tags += tag
+        o = self.old.entries.find(digest) if self.old is not None else None
+        if o is not None and self.old.entries.tags[16 * o:16 * o + 16] == tag:
             if self.run_start >= 0 and o == self.run_end + 1:
                 self.run_end = o
             else:
@@ -271,17 +330,23 @@ class BlockSet:
 
     def index(self, **meta) -> Index:
         """The new index (the caller fills in the files' identities once they are final)."""
-        return Index(self.keys, {}, {"arrays": {s.name: (s.offsets, s.sizes, s.counts) for s in self.streams},
+        return Index(Entries(self.digests, self.tags), {}, {"arrays": {s.name: (s.offsets, s.sizes, s.counts) for s in self.streams},
                                      "stream_files": {s.name: list(s.names) for s in self.streams},
                                      "part_of": self.parts, **meta})
 
-    def old_block(self, key: Hashable, stream: str) -> bytes | None:
-        """The previous bytes of ``key``'s block in ``stream`` (None: no such object)."""
-        e = self.old.entries.get(key) if self.old is not None else None
-        if e is None:
+    def removed(self) -> list[int]:
+        """Old ordinals of the objects this build no longer has (after :meth:`close`)."""
+        return self.old.entries.missing_from(Entries(self.digests, self.tags)) if self.old is not None else []
+
+    def old_block(self, key: Hashable | int, stream: str) -> bytes | None:
+        """The previous bytes of the block of ``key`` (or of an old ordinal) in ``stream`` (None: no
+        such object)."""
+        if self.old is None:
+            return None
+        o = key if isinstance(key, int) else self.old.entries.find(key_digest(key))
+        if o is None:
             return None
         off, size, _ = self.old_arrays[stream]
-        o = e[1]
         if size[o] <= 0:
             return b""
         files = self.old_files[stream]

@@ -24,7 +24,7 @@ from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
-from kg.blocks import BlockSet, Index, Stream, identity
+from kg.blocks import BlockSet, Index, Stream, identity, key_digest
 from kg.graph import Graph, article_dict, edge_dict, node_dict
 
 STATE_DIR = ".kg-state"  # indexes of the block files (kg/blocks.py), beside the outputs they describe
@@ -65,7 +65,7 @@ class Outputs:
         self.indexes: dict[str, Index] = {}
         self.rdf: BlockSet | None = None  # the RDF files' block set, once written (the store reads its diff)
         self.changed: dict[tuple, bytes] = {}  # RDF object key → its new N-Quads block (changed objects)
-        self.removed: list[tuple] = []
+        self.removed: list[int] = []  # old ordinals of the RDF objects that went
         self.stats: dict = {}
 
     def old_index(self, name: str) -> Index | None:
@@ -254,8 +254,8 @@ def write_rdf_files(out: Outputs, staging: Path, files: Iterable[str] = RDF_FILE
     old_part = old.meta["part_of"] if old is not None else None
 
     def part_of(key: tuple) -> int:  # the old index knows the part of every key it has
-        e = old.entries.get(key) if old is not None else None
-        return old_part[e[1]] if e is not None else _bucket(key, parts)
+        o = old.entries.find(key_digest(key)) if old is not None else None
+        return old_part[o] if o is not None else _bucket(key, parts)
 
     blocks = BlockSet(streams, old, out.out_dir, part_of=part_of)
     makers = {name: getattr(fmt, method) for name, method, _ in selected}
@@ -290,7 +290,7 @@ def write_rdf_files(out: Outputs, staging: Path, files: Iterable[str] = RDF_FILE
     out.new_index("rdf", blocks.index(), files)
     out.rdf = blocks if old is not None else None
     out.changed = changed
-    out.removed = [k for k in old.entries if k not in blocks.keys] if old is not None else []
+    out.removed = blocks.removed()  # (old ordinals)
     out.stats["rdf objects made"] = blocks.made
     out.stats["rdf objects copied"] = blocks.reused
     counts = blocks.streams[-1].counts
@@ -341,7 +341,7 @@ def write_store(out: Outputs, path: Path) -> None:
     live = out.out_dir / "store" if out.out_dir is not None else None
     blocks = out.rdf
     delta = len(out.changed) + len(out.removed)
-    total = len(blocks.keys) if blocks is not None else 0
+    total = blocks.n if blocks is not None else 0
     incremental = (blocks is not None and live is not None and live.is_dir()
                    and blocks.old.meta.get("store") == _store_build(live) and delta <= INCREMENTAL_STORE_SHARE * total)
     if incremental:
