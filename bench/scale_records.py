@@ -150,7 +150,7 @@ def run_one(n: int, out: Path, formats: str, workers: int = 0) -> dict:
         runner = Processes(workers)
         try:
             parts = merge_partitioned(fragments, out / ".partitions", DEFAULT_BASE_IRI,
-                                      partitions=partitions_for(n), runner=runner)
+                                      partitions=int(os.environ.get("KG_BENCH_PARTITIONS", 0)) or partitions_for(n), runner=runner)
         finally:
             runner.close()
         graph = GraphView(parts)

@@ -44,7 +44,9 @@ from kg.graph import POST_PARSE_FIELDS, Article, Edge, Graph, Mention, Node, Pos
 from kg.parallel import peak_rss as _rss
 
 CHUNK = 5_000  # fragments per chunk file (what this process holds while spilling)
-BATCH = 2_000  # rows or objects per marshal record in partition files
+BATCH = 2_000  # rows per marshal record in the files tasks write and read whole
+SORTED_BATCH = 100  # objects per record in the sorted partitions: reading them back holds one record
+# of every partition at once (heapq.merge), so this bounds the writers' memory at any partition count
 ARTICLES_PER_PARTITION = 10_000  # the default partition count: one per this many articles
 ALIASED = ("Organization", "Meeting", "Policy")
 
@@ -70,14 +72,15 @@ def _edge_name(key: tuple) -> str:
 class _Rows:
     """Rows appended to one file in batches (each batch one marshal record)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, batch: int | None = None) -> None:
         self.path = path
         self.buffer: list = []
         self.fh = None
+        self.batch = batch or BATCH
 
     def add(self, row) -> None:
         self.buffer.append(row)
-        if len(self.buffer) >= BATCH:
+        if len(self.buffer) >= self.batch:
             self.flush()
 
     def flush(self) -> None:
@@ -114,8 +117,8 @@ def _write_sorted(path: Path, items: list) -> None:
     """Sorted objects in batches, written to a temp file and renamed."""
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "wb") as fh:
-        for i in range(0, len(items), BATCH):
-            marshal.dump(items[i:i + BATCH], fh)
+        for i in range(0, len(items), SORTED_BATCH):
+            marshal.dump(items[i:i + SORTED_BATCH], fh)
     os.replace(tmp, path)
 
 
@@ -286,8 +289,9 @@ def _map_task(folder: str, chunk: int, parts: int, base_iri: str, dropped: list[
             hit = iri_cache[key] = f"{base_iri}{NODE_SLUGS[c[0]]}/{stable_hash(c)}"
         return hit
 
-    node_out = [_Rows(root / f"nodes-in-{p:04d}-{chunk:05d}") for p in range(parts)]
-    edge_out = [_Rows(root / f"edges-in-{p:04d}-{chunk:05d}") for p in range(parts)]
+    per_file = max(64, 10 * BATCH // parts)  # rows buffered per file: about 20,000 a kind, whatever the count
+    node_out = [_Rows(root / f"nodes-in-{p:04d}-{chunk:05d}", per_file) for p in range(parts)]
+    edge_out = [_Rows(root / f"edges-in-{p:04d}-{chunk:05d}", per_file) for p in range(parts)]
     node_part: dict[str, int] = {}
     post_org: dict[tuple, str | None] = {}
     none_fields = (None,) * len(POST_PARSE_FIELDS)
@@ -337,7 +341,7 @@ def _reduce_nodes_task(folder: str, p: int, chunks: int, parts: int) -> tuple[tu
                 posts[row[1]].add(row[2])
         path.unlink(missing_ok=True)
     out = []
-    mentioned = [_Rows(root / f"mentions-in-{ap:04d}-{p:04d}") for ap in range(parts)]
+    mentioned = [_Rows(root / f"mentions-in-{ap:04d}-{p:04d}", max(64, 10 * BATCH // parts)) for ap in range(parts)]
     post_blocks = 0
     for node_iri in sorted(members):
         n = node_from_occurrences(node_iri, members[node_iri])
@@ -490,7 +494,8 @@ def merge_partitioned(fragments: Iterable, folder: str | os.PathLike[str], base_
     parts = max(1, int(partitions))
 
     # 1. spill: this process holds one chunk of fragments and the row buffers
-    article_rows = [_Rows(root / f"articles-in-{p:04d}") for p in range(parts)]
+    spill = max(16, BATCH // parts)  # rows buffered per file here: this process's share stays flat
+    article_rows = [_Rows(root / f"articles-in-{p:04d}", spill) for p in range(parts)]
     links = _Rows(root / "links")
     chunk: list = []
     chunks = seq = 0
