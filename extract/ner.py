@@ -32,6 +32,9 @@ NOT_AFTER_ENTITY = ("代表", "委员", "常委", "会议中心", "会议室", "
 # one-character short names of countries, regions and provinces, as news abbreviates them in pairs
 ABBREVIATED = set("中美日俄韩朝英法德意印巴越泰澳加欧亚非港台京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤桂琼川黔滇藏陕甘青蒙以葡墨埃伊叙黄淮江")
 # a person's post or form of address right after a name
+# a place-kind noun or a verb of arrival before a name: 首都|阿布贾, 抵|拉塔基亚 (a transliteration
+# the model read as a person)
+PLACE_CUE_BEFORE = re.compile("(?:首都|首府|省会|城市|港口|抵达|到达|飞抵|前往|途经|抵)$")
 PERSON_POST_AFTER = re.compile("总统|总理|首相|议长|国王|女王|亲王|王子|公主|先生|女士|夫人|小姐|教练|主教|大使|外长|主席")
 # country pairs news writes as one word before what two countries share: 美中关系, 巴以谈判, 中葡双方
 ABBREVIATED_PAIR = re.compile(r"([中美日俄韩朝英法德意印巴越泰澳加欧非葡墨埃伊叙以菲哥奥])"
@@ -88,13 +91,19 @@ def _glued(a: Analysis, e: int) -> bool:
     return bool(re.match(r"[\u4e00-\u9fff]{1,4}?(?:嘎查|苏木|村|镇|乡|街道|社区)", text[e:e + 7]))
 
 
+LIST_ITEM_AFTER = re.compile(r"[^、，,。；;：:\s等和及与]{1,8}")
+
+
 def _in_list_of_words(text: str, s: int, e: int) -> bool:
-    """Is text[s:e] an item of a 、-list whose neighbour is a common word?"""
+    """Is text[s:e] an item of a 、-list whose neighbour is a common word (文化、体育、康养等)? The
+    item after is taken whole, up to the next separator: 李勤、中科院副院长严济慈 is a list of
+    people, though 中科 alone is a word."""
     from extract.wordlist import is_common_word
 
     before = text[max(0, s - 3):s - 1] if text[s - 1:s] == "、" else ""
-    after = text[e + 1:e + 3] if text[e:e + 1] == "、" else ""
-    return any(len(w) == 2 and is_common_word(w) for w in (before, after))
+    m = LIST_ITEM_AFTER.match(text, e + 1) if text[e:e + 1] == "、" else None
+    after = m.group() if m else ""
+    return (len(before) == 2 and is_common_word(before)) or (2 <= len(after) <= 4 and is_common_word(after))
 
 
 class NerProposals:
@@ -123,7 +132,7 @@ class NerProposals:
 
 NAME_JOINS = ("·", "—", "－", "-", "•")
 # characters that transliterations use far more than Chinese given names do
-TRANSLIT_CHARS = frozenset("斯尔特奇费克基布拉亚娃诺夫科维罗德曼森尼塔里洛莱西哈伊阿巴卡纳蒂奥格萨吉贝普多"
+TRANSLIT_CHARS = frozenset("斯尔特奇费克基布拉亚娃诺夫科维罗德曼森尼塔里洛莱西哈伊阿巴卡纳蒂奥格萨吉贝普多查"
                            "鲁姆兰瓦茨汉沃索扎加切莫契帕丹埃艾杜戈霍柯苏蒙彼得约翰克林顿伯库通坦内托")
 
 
@@ -142,6 +151,8 @@ def merge_split_names(text: str, spans: list[tuple[int, int, str]]) -> list[tupl
     for s, e, t in spans:
         if t == "Person" and text[s] in "小老" and e - s >= 3:
             s += 1
+        if t == "Person" and translit(text[s:e]) and text[e:e + 1] in TRANSLIT_CHARS and not HAN.match(text[e + 1:e + 2]):
+            e += 1  # 阿巴|查8日: the model left the transliteration's last character before a date or a stop
         if out and t == "Person" and out[-1][2] == "Person":
             ps, pe, _ = out[-1]
             joint = text[pe:s]
@@ -355,6 +366,9 @@ class NerMentions:
             if typ in ("Place", "Organization") and PERSON_POST_AFTER.match(text, e) \
                     and self.foreign_person_name(text[s:e]):
                 typ = "Person"  # 库马拉通加|总统, 卓科达|先生: the model read a foreign name as a place or body
+            if typ in ("Person", "Organization") and PLACE_CUE_BEFORE.search(text, max(0, s - 2), s) \
+                    and translit(text[s:e]) and text[e - 1] not in ORG_END_CHARS and not PERSON_POST_AFTER.match(text, e):
+                typ = "Place"
             team = TEAM.match(text, e) if typ == "Place" else None
             if team and not a.taken(s, team.end()):
                 # 中国队, 印尼女队, 南非队: a team named after its country is a body

@@ -582,41 +582,31 @@ class _Typed:
         self.iri, self.type = iri, node_type
 
 
-class _Articles:
-    def __init__(self, parts: Partitioned, count: int) -> None:
-        self._parts, self._count = parts, count
+class _Section:
+    """A section of the graph read like a dict keyed by IRI (each pass a fresh stream from disk)."""
+
+    def __init__(self, stream: Callable[[], Iterator], count: int) -> None:
+        self._stream, self._count = stream, count
 
     def __len__(self) -> int:
         return self._count
 
-    def values(self) -> Iterator[Article]:
-        return self._parts.articles()
+    def values(self) -> Iterator:
+        return self._stream()
 
-    def items(self) -> Iterator[tuple[str, Article]]:
-        return ((a.iri, a) for a in self._parts.articles())
+    def items(self) -> Iterator[tuple[str, object]]:
+        return ((x.iri, x) for x in self._stream())
 
     def __iter__(self) -> Iterator[str]:
-        return (a.iri for a in self._parts.articles())
+        return (x.iri for x in self._stream())
 
 
-class _Nodes:
+class _Nodes(_Section):
     def __init__(self, parts: Partitioned, count: int) -> None:
         from kg.resolve import NODE_SLUGS
 
-        self._parts, self._count = parts, count
+        super().__init__(parts.nodes, count)
         self._types = {f"{parts.base_iri}{slug}/": t for t, slug in NODE_SLUGS.items()}
-
-    def __len__(self) -> int:
-        return self._count
-
-    def values(self) -> Iterator[Node]:
-        return self._parts.nodes()
-
-    def items(self) -> Iterator[tuple[str, Node]]:
-        return ((n.iri, n) for n in self._parts.nodes())
-
-    def __iter__(self) -> Iterator[str]:
-        return (n.iri for n in self._parts.nodes())
 
     def get(self, iri: str, default=None):
         head, sep, _ = iri.rpartition("/")
@@ -654,7 +644,7 @@ class GraphView:
         c = parts.counts
         self.parts = parts
         self.base_iri = parts.base_iri
-        self.articles = _Articles(parts, c.get("articles", 0))
+        self.articles = _Section(parts.articles, c.get("articles", 0))
         self.nodes = _Nodes(parts, c.get("nodes", 0))
         self.edges = _Edges(parts, c.get("edges", 0))
 

@@ -518,3 +518,25 @@ def test_a_body_before_a_name_and_its_post_is_part_of_the_title():
 ])
 def test_venues_and_unnamed_institutions_are_no_bodies(text, body):
     assert not [o for o in _names(extract_text(text), "Organization") if o.endswith(body)]
+
+
+# -- issue #10, fourth round -----------------------------------------------------------------------
+
+def test_a_name_before_a_list_item_that_is_no_word_is_a_person():
+    """李勤、中科院副院长…: the item after the 、 is taken whole (中科 alone is a word)."""
+    rec = extract_text("有云岚集团副总裁韦勤、中科院副院长严明远等出席。")
+    assert {"韦勤", "严明远"} <= {e.name for e in rec.entities if e.type in ("Person", "Official")}
+    rec = extract_text("市委书记韦明远出席会议，要求加快发展文化、体育、康养等产业。")
+    assert not any(e.type in ("Person", "Official") and e.name in ("文化", "体育", "康养") for e in rec.entities)
+
+
+def test_a_transliteration_the_model_cuts_before_a_date_keeps_its_last_character():
+    rec = extract_text("卢塔尼亚国家元首阿巴查8日晨在首都去世。")
+    assert ("Person", "阿巴查") in _typed(rec)
+
+
+def test_a_transliteration_after_a_capital_or_an_arrival_is_a_place():
+    rec = extract_text("代表团先在首都阿布贾停留，随后抵拉塔基亚访问。")
+    typed = _typed(rec)
+    assert ("Place", "阿布贾") in typed and ("Place", "拉塔基亚") in typed
+    assert not any(e.type == "Person" for e in rec.entities)
