@@ -35,7 +35,8 @@ ABBREVIATED = set("中美日俄韩朝英法德意印巴越泰澳加欧亚非港�
 # a place-kind noun or a verb of arrival before a name: 首都|阿布贾, 抵|拉塔基亚 (a transliteration
 # the model read as a person)
 PLACE_CUE_BEFORE = re.compile("(?:首都|首府|省会|城市|港口|抵达|到达|飞抵|前往|途经|抵)$")
-PERSON_POST_AFTER = re.compile("总统|总理|首相|议长|国王|女王|亲王|王子|公主|先生|女士|夫人|小姐|教练|主教|大使|外长|主席")
+PERSON_POST_AFTER = re.compile("总统|总理|首相|议长|国王|女王|亲王|王子|公主|先生|女士|夫人|小姐|教练|主教|大使|外长|主席|"
+                               "副?总裁|董事长|副?总经理")
 # country pairs news writes as one word before what two countries share: 美中关系, 巴以谈判, 中葡双方
 ABBREVIATED_PAIR = re.compile(r"([中美日俄韩朝英法德意印巴越泰澳加欧非葡墨埃伊叙以菲哥奥])"
                               r"([中美日俄韩朝英法德意印巴越泰澳加欧非葡墨埃伊叙以菲哥奥])"
@@ -55,7 +56,7 @@ TEAM = re.compile(r"(?:国家|青年|少年)?(?:男子|女子)?(?:[男女]队|�
 # person; the name is the surname alone
 SURNAME_AND_FORM = re.compile(r"([\u4e00-\u9fff]{1,2}?)(?:老师|先生|小姐|女士|太太|夫人|教授|大娘|大爷|大妈|大姐|大哥|师傅"
                               r"|大夫|医生|同学|老汉|老|某某|某|家)")
-HONORIFIC = re.compile("同志|先生|女士|总理|主席|总统|首相|书记|部长|委员长")
+HONORIFIC = re.compile("同志|先生|女士|总理|主席|总统|首相|书记|部长|委员长|议长|外长|大使|国王|女王|亲王|教练|主教")
 # the model's tags of words a body's name does not hold before its head (adjectives and verbal
 # nouns it does: 安全|生产|委员会, 文化|体育|…局)
 NOT_OPENING_BODY = frozenset({"v", "vd", "p", "d", "u", "r", "t", "TIME", "xc"})
@@ -366,8 +367,9 @@ class NerMentions:
             if typ in ("Place", "Organization") and PERSON_POST_AFTER.match(text, e) \
                     and self.foreign_person_name(text[s:e]):
                 typ = "Person"  # 库马拉通加|总统, 卓科达|先生: the model read a foreign name as a place or body
-            if typ in ("Person", "Organization") and PLACE_CUE_BEFORE.search(text, max(0, s - 2), s) \
-                    and translit(text[s:e]) and text[e - 1] not in ORG_END_CHARS and not PERSON_POST_AFTER.match(text, e):
+            cued = typ in ("Person", "Organization") and PLACE_CUE_BEFORE.search(text, max(0, s - 2), s) \
+                and translit(text[s:e]) and text[e - 1] not in ORG_END_CHARS and not PERSON_POST_AFTER.match(text, e)
+            if cued:
                 typ = "Place"
             team = TEAM.match(text, e) if typ == "Place" else None
             if team and not a.taken(s, team.end()):
@@ -375,7 +377,7 @@ class NerMentions:
                 a.add(Mention(s, team.end(), "Organization", text[s:team.end()], role="team"))
                 continue
             name = text[s:e]
-            if a.taken(s, e) or not self.acceptable(a, s, e, typ, reports_officials):
+            if a.taken(s, e) or not (cued or self.acceptable(a, s, e, typ, reports_officials)):
                 continue
             if typ == "Person" and reports_officials:
                 typ = "Official"
@@ -485,11 +487,12 @@ class NerMentions:
         if typ != "Person" and after.startswith(NOT_AFTER_ENTITY) or name.endswith(self.posts):
             return False  # 全国人大|代表, 市人大|会议中心, 省政协常委: part of a title or a venue
         tag = tag_of(name) or ""
-        if reports_officials and not (a.at_boundary(s) and a.at_boundary(e)):
-            return False  # a piece of a longer word
+        foreign = typ in ("Person", "Place") and len(name) >= 3 and translit(name)
+        if reports_officials and not (a.at_boundary(s) and a.at_boundary(e)) and not foreign:
+            return False  # a piece of a longer word (the segmenter cuts transliterations anywhere: 穆巴拉|克抵)
         if typ == "Person" and reports_officials and _in_list_of_words(text, s, e):
             return False  # 文化、体育、康养等产业: an item of a list of words, not a name
-        if typ == "Place" and reports_officials and e < len(text) and not (
+        if typ == "Place" and reports_officials and not foreign and e < len(text) and not (
                 text[e] in PUNCT or a.at_boundary(e) and not _glued(a, e)):
             return False
         if typ == "Person":
@@ -505,12 +508,13 @@ class NerMentions:
                 # name without a surname is far more often a place (严陵坞, 琼库什台)
                 return "·" in name or "—" in name or not reports_officials
             given = name[surname:]
-            if reports_officials and len(given) >= 2 and (tag_of(given) or "nr")[:2] != "nr" and freq_of(given) >= 50:
-                return False  # 周|调度: a surname character before a word
+            if reports_officials and len(given) >= 2 and (tag_of(given) or "nr")[:2] != "nr" and freq_of(given) >= 50 \
+                    and not tag.startswith("nr"):
+                return False  # 周|调度: a surname character before a word (穆|巴拉克 is a name the dictionary knows)
             # a name ends where names end: punctuation, a cue word, a verb, an adverb or a date, by
             # the rules or by the model's next word (严陵坞|沿江 is no name; 李岚清|今天 is)
-            if not reports_officials or self.people.follower_at(text, e, a):
-                return True
+            if not reports_officials or self.people.follower_at(text, e, a) or PERSON_POST_AFTER.match(text, e):
+                return True  # (唐军|副总裁: a post written after the name)
             nxt = model_word(a, e)
             return nxt is not None and nxt[2] in ("v", "vd", "p", "d", "t", "TIME", "m", "c", "u", "w", "ad", "f")
         if typ == "Place":

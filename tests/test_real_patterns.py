@@ -540,3 +540,17 @@ def test_a_transliteration_after_a_capital_or_an_arrival_is_a_place():
     typed = _typed(rec)
     assert ("Place", "阿布贾") in typed and ("Place", "拉塔基亚") in typed
     assert not any(e.type == "Person" for e in rec.entities)
+
+
+def test_a_foreign_name_in_a_report_of_officials_is_kept_though_the_segmenter_cuts_it():
+    """穆萨拉克|抵…: in a report naming officials, a transliterated name is no piece of a longer word."""
+    rec = extract_text("穆萨拉克抵拉塔基亚后立即与叙总统阿萨德举行了会谈。")
+    names = {e.name for e in rec.entities if e.type in ("Person", "Official")}
+    assert {"穆萨拉克", "阿萨德"} <= names and ("Place", "拉塔基亚") in _typed(rec)
+
+
+def test_a_post_written_after_a_name_keeps_the_name():
+    rec = extract_text("韩军副总裁告诉记者，市委书记韦明远看过这部影片。")
+    assert "韩军" in {e.name for e in rec.entities if e.type in ("Person", "Official")}
+    rec = extract_text("费兰德议长对两国关系的发展表示乐观。")
+    assert any(e.name == "费兰德" for e in rec.entities if e.type in ("Person", "Official"))
