@@ -120,7 +120,8 @@ def main() -> int:
         port = free_port()
         fuseki = subprocess.Popen(["java", "-Xmx4g", "-jar", str(JENA_JAR), "--loc", str(tmp / "tdb2"), "--port",
                                    str(port), "--localhost", "/ds"], stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
+                                  stderr=subprocess.DEVNULL, cwd=tmp,
+                                  env={**os.environ, "FUSEKI_BASE": str(tmp / "run")})  # (its run/ folder: not here)
         endpoint = f"http://127.0.0.1:{port}/ds/sparql"
         wait_http(f"http://127.0.0.1:{port}/$/ping", fuseki)
         serve = None
