@@ -35,6 +35,9 @@ ABBREVIATED = set("中美日俄韩朝英法德意印巴越泰澳加欧亚非港�
 # a place-kind noun or a verb of arrival before a name: 首都|阿布贾, 抵|拉塔基亚 (a transliteration
 # the model read as a person)
 PLACE_CUE_BEFORE = re.compile("(?:首都|首府|省会|城市|港口|抵达|到达|飞抵|前往|途经|抵)$")
+# the place a dispatch was filed from, at a paragraph's start: 本报巴黎5月25日电, 新华社北京6月1日电
+DATELINE = re.compile(r"(?:^|\n)[ \t\u3000]*(?:本报|新华社|中新社|据新华社)([\u4e00-\u9fff]{2,8}?)\d{1,2}月\d{1,2}日电")
+DATELINE_BODIES = frozenset({"联合国"})
 PERSON_POST_AFTER = re.compile("总统|总理|首相|议长|国王|女王|亲王|王子|公主|先生|女士|夫人|小姐|教练|主教|大使|外长|主席|"
                                "副?总裁|董事长|副?总经理")
 # country pairs news writes as one word before what two countries share: 美中关系, 巴以谈判, 中葡双方
@@ -343,6 +346,7 @@ class NerMentions:
         # in a report that names officials, a person named without any cue is one of them
         # (包晓东、苗立新、郁文澜等市委理论学习中心组成员出席; 李克强总理 in a relayed speech)
         reports_officials = any(m.type == "Official" for m in a.mentions)
+        self.add_dateline_places(a)
         self.add_weather_places(a)
         self.add_abbreviations(a)
         self.add_places_in_titles(a)
@@ -436,6 +440,25 @@ class NerMentions:
             if inside is None or not (text[s:e] in place_names() or e - s >= 2):
                 continue
             a.mentions.append(Mention(s, e, "Place", text[s:e], role="in-title"))
+
+    def add_dateline_places(self, a: Analysis) -> None:
+        """本报巴黎5月25日电, 新华社波恩…电: the place a dispatch was filed from opens a paragraph
+        (the model reads some as persons or bodies: 波恩, 不来梅). A known body there stays a body
+        (本报联合国6月9日电); a country before its city is a place of its own (德国|罗滕堡)."""
+        text = a.text
+        for m in DATELINE.finditer(text):
+            s, e = m.span(1)
+            if a.taken(s, e) or not HAN.match(text[s:e]):
+                continue
+            name = text[s:e]
+            if name in DATELINE_BODIES:
+                a.add(Mention(s, e, "Organization", name, role="dateline"))
+                continue
+            country = next((k for k in range(2, min(5, len(name) - 1)) if name[k - 1] == "国"), None)
+            if country:
+                a.add(Mention(s, s + country, "Place", name[:country], role="dateline"))
+                s += country
+            a.add(Mention(s, e, "Place", text[s:e], role="dateline"))
 
     def add_weather_places(self, a: Analysis) -> None:
         """悉尼晴10℃／19℃卡拉奇多云29℃: in a weather table each city ends where the weather begins

@@ -554,3 +554,11 @@ def test_a_post_written_after_a_name_keeps_the_name():
     assert "韩军" in {e.name for e in rec.entities if e.type in ("Person", "Official")}
     rec = extract_text("费兰德议长对两国关系的发展表示乐观。")
     assert any(e.name == "费兰德" for e in rec.entities if e.type in ("Person", "Official"))
+
+
+def test_the_place_a_dispatch_was_filed_from_is_a_place():
+    """本报波恩…电: the dateline's place, whatever the model reads it as; a country before its city apart."""
+    rec = extract_text("本报波恩5月25日电记者江建国报道：德国男子网球队昨天战胜捷克队。")
+    assert ("Place", "波恩") in _typed(rec) and not any(e.type == "Person" and e.name == "波恩" for e in rec.entities)
+    rec = extract_text("本报德国罗滕堡5月27日电记者江建国报道：会议今天举行。")
+    assert {("Place", "德国"), ("Place", "罗滕堡")} <= _typed(rec)
