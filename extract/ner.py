@@ -38,6 +38,9 @@ PLACE_CUE_BEFORE = re.compile("(?:首都|首府|省会|城市|港口|抵达|到�
 # the place a dispatch was filed from, at a paragraph's start: 本报巴黎5月25日电, 新华社北京6月1日电
 DATELINE = re.compile(r"(?:^|\n)[ \t\u3000]*(?:本报|新华社|中新社|据新华社)([\u4e00-\u9fff]{2,8}?)\d{1,2}月\d{1,2}日电")
 DATELINE_BODIES = frozenset({"联合国"})
+# the part of a place a report speaks of is no part of its name: 新疆|北部, 青藏高原|东部, 东北|地区
+PART_OF_PLACE = re.compile(r"(?:[东西南北中]{1,2}部|大部)$")
+REGION_AREA = re.compile(r"(?:东北|西北|华北|华南|华东|华中|西南|东南|中东|中南)地区")
 PERSON_POST_AFTER = re.compile("总统|总理|首相|议长|国王|女王|亲王|王子|公主|先生|女士|夫人|小姐|教练|主教|大使|外长|主席|"
                                "副?总裁|董事长|副?总经理")
 # country pairs news writes as one word before what two countries share: 美中关系, 巴以谈判, 中葡双方
@@ -375,6 +378,12 @@ class NerMentions:
                 and translit(text[s:e]) and text[e - 1] not in ORG_END_CHARS and not PERSON_POST_AFTER.match(text, e)
             if cued:
                 typ = "Place"
+            if typ == "Place":
+                part = PART_OF_PLACE.search(text, s, e)
+                if part and part.start() - s >= 2:
+                    e = part.start()
+                elif REGION_AREA.fullmatch(text, s, e):
+                    e -= 2
             team = TEAM.match(text, e) if typ == "Place" else None
             if team and not a.taken(s, team.end()):
                 # 中国队, 印尼女队, 南非队: a team named after its country is a body

@@ -562,3 +562,13 @@ def test_the_place_a_dispatch_was_filed_from_is_a_place():
     assert ("Place", "波恩") in _typed(rec) and not any(e.type == "Person" and e.name == "波恩" for e in rec.entities)
     rec = extract_text("本报德国罗滕堡5月27日电记者江建国报道：会议今天举行。")
     assert {("Place", "德国"), ("Place", "罗滕堡")} <= _typed(rec)
+
+
+@pytest.mark.parametrize("text, place, whole", [
+    ("19日晚上到20日，新疆北部、青藏高原东部将有阵雨。", "新疆", "新疆北部"),
+    ("19日晚上到20日，新疆北部、青藏高原东部将有阵雨。", "青藏高原", "青藏高原东部"),
+    ("打开中东地区地形图，人们不难发现。", "中东", "中东地区"),
+])
+def test_the_part_of_a_place_a_report_speaks_of_is_no_part_of_its_name(text, place, whole):
+    typed = _typed(extract_text(text))
+    assert ("Place", place) in typed and ("Place", whole) not in typed
