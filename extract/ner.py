@@ -501,8 +501,10 @@ class NerMentions:
         for m in ABBREVIATED_PAIR.finditer(text):
             if m.group(1) != m.group(2) and (a.at_boundary(m.start()) or not HAN_ANY.match(text[m.start() - 1:m.start()] or "。")):
                 singles += [m.start(1), m.start(2)]
+        # a longer name the model reads there wins: 在|华盛顿, not 在华
+        inside = {i for s, e, t in getattr(a, "ner", []) if e - s >= 3 and t in ("Place", "Person") for i in range(s, e)}
         for i in sorted(set(singles)):  # (the model's 韩美|间, 巴方 then overlap these and are not added)
-            if not a.taken(i, i + 1):
+            if i not in inside and not a.taken(i, i + 1):
                 a.add(Mention(i, i + 1, "Place", text[i], role="abbreviation"))
 
     def acceptable(self, a: Analysis, s: int, e: int, typ: str, reports_officials: bool = False) -> bool:

@@ -572,3 +572,10 @@ def test_the_place_a_dispatch_was_filed_from_is_a_place():
 def test_the_part_of_a_place_a_report_speaks_of_is_no_part_of_its_name(text, place, whole):
     typed = _typed(extract_text(text))
     assert ("Place", place) in typed and ("Place", whole) not in typed
+
+
+def test_a_longer_place_wins_over_a_one_character_abbreviation():
+    rec = extract_text("美国国务卿奥尔布赖特21日在华盛顿说，他多次访华，并在华投资。")
+    typed = _typed(rec)
+    assert ("Place", "华盛顿") in typed and ("Place", "华") in typed
+    assert not any(e.type == "Organization" and e.name.startswith("华") for e in rec.entities)
