@@ -27,8 +27,9 @@ from typing import Callable, Hashable
 
 import numpy as np
 
-INDEX_FORMAT = 4  # 4: entries as key digests and tags (Entries)
-BUFFER_BYTES = 128 * 1024  # a file's buffer is written out past this: 200 N-Quads parts hold 25 MB, not 200 × 512 blocks
+INDEX_FORMAT = 5  # 4: entries as key digests and tags (Entries); 5: binary parts after a marshal header
+BUFFER_BYTES = 128 * 1024  # a file's buffer is written out past this (or past its share of BUFFERS_TOTAL)
+BUFFERS_TOTAL = 24 * 1024 * 1024  # every buffer of a block set together: 800 N-Quads parts hold 24 MB, not 800 × 512 blocks
 
 
 def _array(kind: str, data: bytes) -> array:
@@ -53,8 +54,8 @@ class Entries:
     each), and the ordinals sorted by digest for lookups — 40 bytes an object instead of a dict
     entry holding the key's strings (about 450), which grew the build's memory with the corpus."""
 
-    def __init__(self, digests: bytes = b"", tags: bytes = b"") -> None:
-        self.digests, self.tags = bytes(digests), bytes(tags)
+    def __init__(self, digests: bytes | bytearray = b"", tags: bytes | bytearray = b"") -> None:
+        self.digests, self.tags = digests, tags  # (not copied: a build's are tens of MB)
         self._order = self._sorted = None
 
     def __len__(self) -> int:
@@ -102,36 +103,53 @@ class Index:
     meta: dict = field(default_factory=dict)  # what else the output wants to remember
 
     def save(self, path: Path) -> None:
-        """``marshal`` (builtin types only: arrays go as bytes), temp file then rename."""
+        """A ``marshal`` header (the format, the files, the small meta and the sizes of the binary
+        parts), then the binary parts as they are in memory — the key digests, the tags, each
+        stream's arrays, the parts — written without a copy; temp file then rename."""
         meta = dict(self.meta)
-        if "arrays" in meta:
-            meta["arrays"] = {k: tuple(a.tobytes() for a in v) for k, v in meta["arrays"].items()}
-        if "part_of" in meta:
-            meta["part_of"] = meta["part_of"].tobytes()
+        arrays = meta.pop("arrays", {})
+        part_of = meta.pop("part_of", None)
+        blobs = [self.entries.digests, self.entries.tags]
+        names = sorted(arrays)
+        for k in names:
+            blobs += list(arrays[k])
+        if part_of is not None:
+            blobs.append(part_of)
+        sizes = [memoryview(b).nbytes for b in blobs]
+        head = marshal.dumps((INDEX_FORMAT, self.files, meta, names, [len(arrays[k]) for k in names],
+                              part_of is not None, sizes))
         tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(marshal.dumps((INDEX_FORMAT, (self.entries.digests, self.entries.tags), self.files, meta)))
+        with open(tmp, "wb") as fh:
+            fh.write(len(head).to_bytes(8, "little"))
+            fh.write(head)
+            for b in blobs:
+                fh.write(b)
         os.replace(tmp, path)
 
     @classmethod
     def load(cls, path: Path, root: Path) -> "Index | None":
         """The index at ``path`` if every file it names under ``root`` is as it was; else None."""
         try:
-            fmt, entries, files, meta = marshal.loads(path.read_bytes())
+            with open(path, "rb") as fh:
+                head = fh.read(int.from_bytes(fh.read(8), "little"))
+                fmt, files, meta, names, counts, has_parts, sizes = marshal.loads(head)
+                if fmt != INDEX_FORMAT:
+                    return None
+                for name, ident in files.items():
+                    if identity(root / name) != ident:
+                        return None
+                blobs = [fh.read(n) for n in sizes]
         except (OSError, ValueError, EOFError, TypeError):
             return None
-        if fmt != INDEX_FORMAT:
-            return None
-        if "arrays" in meta:
-            meta["arrays"] = {k: tuple(_array("q", b) for b in v) for k, v in meta["arrays"].items()}
-        if "part_of" in meta:
-            meta["part_of"] = _array("h", meta["part_of"])
-        for name, ident in files.items():
-            try:
-                if identity(root / name) != ident:
-                    return None
-            except OSError:
-                return None
-        return cls(Entries(*entries), files, meta)
+        if any(len(b) != n for b, n in zip(blobs, sizes)):
+            return None  # a truncated file
+        digests, tags, rest = blobs[0], blobs[1], blobs[2:]
+        meta["arrays"] = {}
+        for k, n in zip(names, counts):
+            meta["arrays"][k], rest = tuple(_array("q", b) for b in rest[:n]), rest[n:]
+        if has_parts:
+            meta["part_of"] = _array("h", rest[0])
+        return cls(Entries(digests, tags), files, meta)
 
 
 # ------------------------------------------------------------------------------ several files at once
@@ -166,6 +184,8 @@ class BlockSet:
     def __init__(self, streams: list[Stream], old: Index | None, old_root: Path | None,
                  part_of: Callable[[Hashable], int] | None = None) -> None:
         self.streams = streams
+        files = sum(len(st.paths) for st in streams)  # all buffers together stay within BUFFERS_TOTAL
+        self.buffer_bytes = max(16 * 1024, min(BUFFER_BYTES, BUFFERS_TOTAL // max(1, files)))
         self.old, self.old_root = old, old_root
         self.part_of = part_of
         self.digests = bytearray()  # per new object: its key's digest (key_digest)
@@ -198,7 +218,7 @@ class BlockSet:
         s.bufs[i].append(data)
         s.lengths[i] += len(data)
         s.buffered[i] += len(data)
-        if s.buffered[i] > BUFFER_BYTES or len(s.bufs[i]) > 512:
+        if s.buffered[i] > self.buffer_bytes or len(s.bufs[i]) > 512:
             self._flush(s, i)
 
     def _copy(self, s: Stream, i: int, src_name: str, start: int, end: int) -> None:
