@@ -175,3 +175,14 @@ def test_bad_partitions_is_a_clear_error():
     for bad in ("0", "-2", "many"):
         with pytest.raises(ValueError, match="--partitions must be a positive number or auto"):
             _partitions_arg(bad)
+
+
+@pytest.mark.slow
+def test_a_dask_cluster_gives_the_same_graph(expected, tmp_path):
+    """The tasks on a dask.distributed LocalCluster (kg build --dask local --partitions N)."""
+    pytest.importorskip("distributed")
+    with P.runner_for(2, "local") as runner:
+        assert isinstance(runner, P.DaskTasks) and runner.workers == 2
+        resolved = P.merge_partitioned(iter(_fragments(400)), tmp_path / "parts", DEFAULT_BASE_IRI,
+                                       partitions=3, runner=runner)
+    assert resolved.graph().to_dict() == expected
