@@ -41,8 +41,9 @@ DATELINE_BODIES = frozenset({"联合国"})
 # the part of a place a report speaks of is no part of its name: 新疆|北部, 青藏高原|东部, 东北|地区
 PART_OF_PLACE = re.compile(r"(?:[东西南北中]{1,2}部|大部)$")
 REGION_AREA = re.compile(r"(?:东北|西北|华北|华南|华东|华中|西南|东南|中东|中南)地区")
-PERSON_POST_AFTER = re.compile("总统|总理|首相|议长|国王|女王|亲王|王子|公主|先生|女士|夫人|小姐|教练|主教|大使|外长|主席|"
-                               "副?总裁|董事长|副?总经理")
+# posts written after a name that end it (费舍尔|议长, 库马拉通加|总统)
+POSTS_AFTER_NAME = "总统|总理|首相|议长|国王|女王|亲王|教练|主教|大使|外长|主席"
+PERSON_POST_AFTER = re.compile(POSTS_AFTER_NAME + "|王子|公主|先生|女士|夫人|小姐|副?总裁|董事长|副?总经理")
 # country pairs news writes as one word before what two countries share: 美中关系, 巴以谈判, 中葡双方
 ABBREVIATED_PAIR = re.compile(r"([中美日俄韩朝英法德意印巴越泰澳加欧非葡墨埃伊叙以菲哥奥])"
                               r"([中美日俄韩朝英法德意印巴越泰澳加欧非葡墨埃伊叙以菲哥奥])"
@@ -62,7 +63,7 @@ TEAM = re.compile(r"(?:国家|青年|少年)?(?:男子|女子)?(?:[男女]队|�
 # person; the name is the surname alone
 SURNAME_AND_FORM = re.compile(r"([\u4e00-\u9fff]{1,2}?)(?:老师|先生|小姐|女士|太太|夫人|教授|大娘|大爷|大妈|大姐|大哥|师傅"
                               r"|大夫|医生|同学|老汉|老|某某|某|家)")
-HONORIFIC = re.compile("同志|先生|女士|总理|主席|总统|首相|书记|部长|委员长|议长|外长|大使|国王|女王|亲王|教练|主教")
+HONORIFIC = re.compile("同志|先生|女士|书记|部长|委员长|" + POSTS_AFTER_NAME)
 # the model's tags of words a body's name does not hold before its head (adjectives and verbal
 # nouns it does: 安全|生产|委员会, 文化|体育|…局)
 NOT_OPENING_BODY = frozenset({"v", "vd", "p", "d", "u", "r", "t", "TIME", "xc"})

@@ -78,11 +78,6 @@ class Entries:
             return int(order[i])
         return None
 
-    def get(self, key: Hashable) -> tuple[bytes, int] | None:
-        """(tag, ordinal) of ``key``'s object, or None."""
-        o = self.find(key_digest(key))
-        return None if o is None else (self.tags[16 * o:16 * o + 16], o)
-
     def missing_from(self, other: "Entries") -> list[int]:
         """Ordinals of this index's objects whose keys ``other`` does not have (objects that went)."""
         if not self.digests:
@@ -289,17 +284,24 @@ class BlockSet:
         return arrays
 
     def add(self, key: Hashable, tag: bytes, make: Callable[[str], bytes]) -> bool:
-        """One object; returns True when its blocks were made (it changed), False when copied."""
-        part = self.part_of(key) if self.part_of else 0
-        self.parts.append(part)
-        new = self.n
-        self.n += 1
+        """One object; returns True when its blocks were made (it changed), False when copied. In a
+        multi-part stream an object the old index has stays in its part; a new one goes to
+        ``part_of(key)``."""
         if len(tag) != 16:
             raise ValueError(f"a block's tag is 16 bytes (a blake2b digest), not {len(tag)}")
         digest = key_digest(key)
+        o = self.old.entries.find(digest) if self.old is not None else None
+        if not self.part_of:
+            part = 0
+        elif o is not None and self.old_part_of is not None:
+            part = self.old_part_of[o]
+        else:
+            part = self.part_of(key)
+        self.parts.append(part)
+        new = self.n
+        self.n += 1
         self.digests += digest
         self.tags += tag
-        o = self.old.entries.find(digest) if self.old is not None else None
         if o is not None and self.old.entries.tags[16 * o:16 * o + 16] == tag:
             if self.run_start >= 0 and o == self.run_end + 1:
                 self.run_end = o

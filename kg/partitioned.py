@@ -225,48 +225,35 @@ def _articles_task(folder: str, p: int) -> tuple[list[int], int]:
 
 def _components_task(folder: str, base_iri: str, dropped: list[int]) -> tuple[dict, int]:
     """Union-find over the link file → canonical keys and organisation names → IRIs (one file)."""
-    from kg.resolve import NODE_SLUGS, stable_hash
+    from kg.resolve import _Union, canonical_key, node_iri
 
     root = Path(folder)
     skip = set(dropped)
-    parent: dict[tuple, tuple] = {}
-
-    def find(k: tuple) -> tuple:
-        parent.setdefault(k, k)
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
+    union = _Union()
     primary: set[tuple] = set()
     names: dict[str, tuple] = {}
     for seq, etype, key, aliases in read_rows(root / "links"):
         if seq in skip:
             continue
         primary.add(key)
-        find(key)
+        union.find(key)
         for ak in aliases:
-            ra, rb = find(key), find(ak)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
+            union.union(key, ak)
         if etype == "Organization":
             for k in (key, *aliases):
                 if "@" not in k[1] and len(k[1]) >= 2:
                     names.setdefault(k[1], key)
     groups: dict[tuple, list[tuple]] = defaultdict(list)
     for k in primary:
-        groups[find(k)].append(k)
+        groups[union.find(k)].append(k)
     canonical: dict[tuple, tuple] = {}
     for keys in groups.values():
         if len(keys) > 1:
-            best = min(keys, key=lambda k: (-len(k[1]), k))
+            best = canonical_key(keys)
             for k in keys:
                 if k != best:
                     canonical[k] = best
-    org_names = {}
-    for name, key in names.items():
-        c = canonical.get(key, key)
-        org_names[name] = f"{base_iri}{NODE_SLUGS[c[0]]}/{stable_hash(c)}"
+    org_names = {name: node_iri(base_iri, canonical.get(key, key)) for name, key in names.items()}
     tmp = root / "components.tmp"
     tmp.write_bytes(marshal.dumps((canonical, org_names)))
     os.replace(tmp, root / "components")
@@ -275,7 +262,7 @@ def _components_task(folder: str, base_iri: str, dropped: list[int]) -> tuple[di
 
 def _map_task(folder: str, chunk: int, parts: int, base_iri: str, dropped: list[int]) -> tuple[dict, int]:
     """Chunk ``chunk``: IRIs for every occurrence, post and statement; rows to their partitions."""
-    from kg.resolve import NODE_SLUGS, _post_org, stable_hash
+    from kg.resolve import _post_org, node_iri
 
     root = Path(folder)
     canonical, org_names = marshal.loads((root / "components").read_bytes())
@@ -285,8 +272,7 @@ def _map_task(folder: str, chunk: int, parts: int, base_iri: str, dropped: list[
     def iri(key: tuple) -> str:
         hit = iri_cache.get(key)
         if hit is None:
-            c = canonical.get(key, key)
-            hit = iri_cache[key] = f"{base_iri}{NODE_SLUGS[c[0]]}/{stable_hash(c)}"
+            hit = iri_cache[key] = node_iri(base_iri, canonical.get(key, key))
         return hit
 
     per_file = max(64, 10 * BATCH // parts)  # rows buffered per file: about 20,000 a kind, whatever the count
@@ -327,6 +313,7 @@ def _reduce_nodes_task(folder: str, p: int, chunks: int, parts: int) -> tuple[tu
     """Node partition ``p``: the nodes of its IRIs, built as merge builds them, sorted by IRI; each
     (article, node) mention pair to the article's partition (an article's ``schema:mentions``)."""
     from kg.resolve import node_from_occurrences
+    from kg.writers import CHUNK_MASK
     from ontology.to_rdf import CLASSES
 
     root = Path(folder)
@@ -348,7 +335,7 @@ def _reduce_nodes_task(folder: str, p: int, chunks: int, parts: int) -> tuple[tu
         items = posts.get(node_iri, ())
         post_t = tuple((t, a, d, o, *fields) for t, a, d, o, fields in
                        sorted(items, key=lambda x: (x[2] or "", x[0], x[1])))
-        post_blocks += -(-len(post_t) // 16)
+        post_blocks += -(-len(post_t) // (CHUNK_MASK + 1))  # (kg.writers writes posts in chunks of about 16)
         out.append((n.iri, n.type, n.label, tuple(n.aliases), n.pinyin, post_t,
                     tuple((m.article, m.start, m.end) for m in n.mentions), n.context, n.date))
         if n.type in CLASSES:
@@ -430,13 +417,17 @@ class Partitioned:
         return heapq.merge(*(read_rows(self.folder / f"{prefix}-{p:04d}") for p in range(self.parts)), key=key)
 
     def articles(self) -> Iterator[Article]:
+        from kg.resolve import article_from_plain
+
         for a in self._stream("articles", lambda t: t[0]):
-            yield Article(a[0], a[1], a[2], a[3], a[4], a[5], a[6], list(a[7]), list(a[8]))
+            yield article_from_plain(a)
 
     def articles_with_mentions(self) -> Iterator[tuple[Article, tuple[str, ...]]]:
         """Each article with the entities it mentions (sorted), in IRI order."""
+        from kg.resolve import article_from_plain
+
         for a, m in self._joined("articles", "mentioned"):
-            yield Article(a[0], a[1], a[2], a[3], a[4], a[5], a[6], list(a[7]), list(a[8])), m or ()
+            yield article_from_plain(a), m or ()
 
     def _partition_joined(self, prefix: str, extra: str, p: int) -> Iterator[tuple]:
         """Partition ``p`` of ``prefix`` with the rows of ``extra`` (same keys, sorted) attached."""
@@ -478,8 +469,7 @@ class Partitioned:
 
 
 def merge_partitioned(fragments: Iterable, folder: str | os.PathLike[str], base_iri: str, *,
-                      partitions: int = 4, runner=None, count: Callable[[], None] | None = None,
-                      measures: bool = True) -> Partitioned:
+                      partitions: int = 4, runner=None, measures: bool = True) -> Partitioned:
     """Resolve ``fragments`` (:class:`kg.resolve.Fragment`, in input order) into sorted partitions
     under ``folder`` (made empty first). ``runner``: :class:`Serial` (default), :class:`Processes`
     or :class:`DaskTasks`. The graph equals ``merge(fragments, base_iri)``, with the measures
@@ -519,8 +509,6 @@ def merge_partitioned(fragments: Iterable, folder: str | os.PathLike[str], base_
         seq += 1
         if len(chunk) >= CHUNK:
             flush_chunk()
-        if count is not None:
-            count()
     if chunk or not chunks:
         flush_chunk()
     for w in (*article_rows, links):
@@ -653,5 +641,7 @@ class GraphView:
 
     def object_count(self) -> int:
         """About how many RDF blocks the writers will make (kg.writers sizes the N-Quads parts by it)."""
+        from kg.writers import CHUNK_MASK
+
         c = self.parts.counts
-        return c["articles"] + c["nodes"] + c["statements"] // 16 + c["post_blocks"]
+        return c["articles"] + c["nodes"] + c["statements"] // (CHUNK_MASK + 1) + c["post_blocks"]

@@ -452,6 +452,16 @@ def _entity_keys(e: Entity, actx: ArticleContext, text: str | None, published: s
     return (e.type, keyname) + extra, aliases, label or e.name, ctx.label if ctx else None, date
 
 
+def canonical_key(keys: Iterable[tuple]) -> tuple:
+    """The key a node of several keys is named after: the fullest name, then the least key."""
+    return min(keys, key=lambda k: (-len(k[1]), k))
+
+
+def node_iri(base_iri: str, key: tuple) -> str:
+    """A node's IRI from its canonical key: BASE + the type's slug + "/" + a hash of the key."""
+    return f"{base_iri}{NODE_SLUGS[key[0]]}/{stable_hash(key)}"
+
+
 def _choose_label(labels: list[str]) -> str:
     """The fullest written form; ties by frequency, then code point order (deterministic)."""
     counts: dict[str, int] = defaultdict(int)
@@ -493,9 +503,12 @@ class Fragment:
 
     @classmethod
     def from_plain(cls, t: tuple, path: str | None = None) -> "Fragment":
-        a = t[0]
-        article = Article(a[0], a[1], a[2] if path is None else path, a[3], a[4], a[5], a[6], list(a[7]), list(a[8]))
-        return cls(article, t[1], t[2], t[3], t[4])
+        return cls(article_from_plain(t[0], path), t[1], t[2], t[3], t[4])
+
+
+def article_from_plain(a: tuple, path: str | None = None) -> Article:
+    """The :class:`Article` of a fragment's plain article tuple (``path`` replacing its own)."""
+    return Article(a[0], a[1], a[2] if path is None else path, a[3], a[4], a[5], a[6], list(a[7]), list(a[8]))
 
 
 def article_fragment(rec: Record, text: str | None, base_iri: str = DEFAULT_BASE_IRI,
@@ -607,8 +620,7 @@ def merge(fragments: Iterable[Fragment], base_iri: str = DEFAULT_BASE_IRI) -> Gr
             members[root_of[occ[1]]].append((a_iri, occ))
     iri_of_root: dict[tuple, str] = {}
     for root, occs in members.items():
-        canonical = min({o[1] for _, o in occs}, key=lambda k: (-len(k[1]), k))
-        iri_of_root[root] = f"{base_iri}{NODE_SLUGS[canonical[0]]}/{stable_hash(canonical)}"
+        iri_of_root[root] = node_iri(base_iri, canonical_key({o[1] for _, o in occs}))
     iri_of = {key: iri_of_root[root] for key, root in root_of.items() if root in iri_of_root}
 
     # nodes
@@ -633,8 +645,8 @@ def merge(fragments: Iterable[Fragment], base_iri: str = DEFAULT_BASE_IRI) -> Gr
                 org = post_org[candidates] = _post_org(candidates, org_names)
             fields = tuple(parsed[0]) if parsed else (None,) * len(POST_PARSE_FIELDS)
             posts[iri_of[frag.occurrences[i][1]]].add((title, frag.article.iri, frag.date, org, fields))
-    for node_iri, items in posts.items():
-        graph.nodes[node_iri].posts = [Post(t, a, d, o, *fields) for t, a, d, o, fields in
+    for official, items in posts.items():
+        graph.nodes[official].posts = [Post(t, a, d, o, *fields) for t, a, d, o, fields in
                                        sorted(items, key=lambda p: (p[2] or "", p[0], p[1]))]
 
     # edges with every statement of them

@@ -24,7 +24,7 @@ from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
-from kg.blocks import BlockSet, Index, Stream, identity, key_digest
+from kg.blocks import BlockSet, Index, Stream, identity
 from kg.graph import Graph, article_dict, edge_dict, node_dict
 
 STATE_DIR = ".kg-state"  # indexes of the block files (kg/blocks.py), beside the outputs they describe
@@ -251,13 +251,8 @@ def write_rdf_files(out: Outputs, staging: Path, files: Iterable[str] = RDF_FILE
     names = [f"part-{i:04d}.nq" for i in range(parts)]
     streams = [Stream(name, [staging / name], [name], sep) for name, _, sep in selected]
     streams.append(Stream("nquads", [nq_dir / n for n in names], [f"nquads/{n}" for n in names]))
-    old_part = old.meta["part_of"] if old is not None else None
-
-    def part_of(key: tuple) -> int:  # the old index knows the part of every key it has
-        o = old.entries.find(key_digest(key)) if old is not None else None
-        return old_part[o] if o is not None else _bucket(key, parts)
-
-    blocks = BlockSet(streams, old, out.out_dir, part_of=part_of)
+    # (an object the old index has keeps its part: BlockSet reads it there)
+    blocks = BlockSet(streams, old, out.out_dir, part_of=lambda key: _bucket(key, parts))
     makers = {name: getattr(fmt, method) for name, method, _ in selected}
     makers["nquads"] = fmt.nquads
     changed: dict[tuple, bytes] = {}
