@@ -178,6 +178,10 @@ NOT_BODY_TAILS = ("部署", "东部", "西部", "南部", "北部", "中部", "�
 NOT_BODY_NAMES = re.compile("^(?:常务委员会|专门委员会|[^第]{0,3}审查委员会|.{0,12}第" + _N + "届(?:委员会)?(?:常务委员会)?)$")
 
 
+# a newspaper or magazine named in title marks (the marks are no part of its name)
+PUBLICATION = re.compile(r"《([\u4e00-\u9fff]{1,10}?(?:日报|晚报|时报|画报|周报|报|周刊|杂志))》")
+
+
 class OrganizationFinder:
     """Pipeline component: Organization mentions outside titles, names and meetings."""
 
@@ -207,6 +211,10 @@ class OrganizationFinder:
 
         self.places = place_names()
         text = a.text
+        if "《" in text:
+            for m in PUBLICATION.finditer(text):
+                if not a.taken(m.start(1), m.end(1)):  # 《费加罗报》, 《天津日报》: a newspaper is a body
+                    a.add(Mention(m.start(1), m.end(1), "Organization", m.group(1), role="publication"))
         candidates: list[tuple[int, int, str]] = []
         for start, end, suffix in all_matches(self.suffix_re, text):
             if not a.at_boundary(end) and text[end:end + 1] not in PUNCT:

@@ -31,6 +31,8 @@ HAN_ANY = re.compile(r"[\u4e00-\u9fff]")
 NOT_AFTER_ENTITY = ("代表", "委员", "常委", "会议中心", "会议室", "礼堂", "宾馆", "大厦", "书记", "主任", "主席")
 # one-character short names of countries, regions and provinces, as news abbreviates them in pairs
 ABBREVIATED = set("中美日俄韩朝英法德意印巴越泰澳加欧亚非港台京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤桂琼川黔滇藏陕甘青蒙以葡墨埃伊叙黄淮江")
+# what names a country's government after the country (印度|政府, 印度|两国政府)
+GOVERNMENT_AFTER_PLACE = ("政府", "两国政府", "新政府", "临时政府")
 # a person's post or form of address right after a name
 # a place-kind noun or a verb of arrival before a name: 首都|阿布贾, 抵|拉塔基亚 (a transliteration
 # the model read as a person)
@@ -44,6 +46,8 @@ REGION_AREA = re.compile(r"(?:东北|西北|华北|华南|华东|华中|西南|�
 # posts written after a name that end it (费舍尔|议长, 库马拉通加|总统)
 POSTS_AFTER_NAME = "总统|总理|首相|议长|国王|女王|亲王|教练|主教|大使|外长|主席"
 PERSON_POST_AFTER = re.compile(POSTS_AFTER_NAME + "|王子|公主|先生|女士|夫人|小姐|副?总裁|董事长|副?总经理")
+# a foreign post the model may read as one word with the name after it (总理基里延科)
+POST_BEFORE_NAME = re.compile("(?:副)?(?:" + POSTS_AFTER_NAME + ")")
 # country pairs news writes as one word before what two countries share: 美中关系, 巴以谈判, 中葡双方
 ABBREVIATED_PAIR = re.compile(r"([中美日俄韩朝英法德意印巴越泰澳加欧非葡墨埃伊叙以菲哥奥])"
                               r"([中美日俄韩朝英法德意印巴越泰澳加欧非葡墨埃伊叙以菲哥奥])"
@@ -141,7 +145,7 @@ class NerProposals:
 NAME_JOINS = ("·", "—", "－", "-", "•")
 # characters that transliterations use far more than Chinese given names do
 TRANSLIT_CHARS = frozenset("斯尔特奇费克基布拉亚娃诺夫科维罗德曼森尼塔里洛莱西哈伊阿巴卡纳蒂奥格萨吉贝普多查"
-                           "鲁姆兰瓦茨汉沃索扎加切莫契帕丹埃艾杜戈霍柯苏蒙彼得约翰克林顿伯库通坦内托")
+                           "鲁姆兰瓦茨汉沃索扎加切莫契帕丹埃艾杜戈霍柯苏蒙彼得约翰克林顿伯库通坦内托涅佐兹耶舍赫")
 
 
 def translit(piece: str) -> bool:
@@ -396,8 +400,10 @@ class NerMentions:
             if typ == "Person" and reports_officials:
                 typ = "Official"
             a.add(Mention(s, e, typ, name, role="ner"))
+        self.add_names_after_posts(a, reports_officials)
         if reports_officials:
             self.add_unit_heads(a)
+        self.add_places_of_governments(a)
         return a
 
     @staticmethod
@@ -451,6 +457,35 @@ class NerMentions:
                 continue
             a.mentions.append(Mention(s, e, "Place", text[s:e], role="in-title"))
 
+    def add_names_after_posts(self, a: Analysis, reports_officials: bool) -> None:
+        """政府总理|基里延科认为: the model reads a foreign post and the transliterated name after it
+        as one word; the name is the part after the post."""
+        text = a.text
+        for s, e, _tag in getattr(a, "ner_words", ()):
+            post = POST_BEFORE_NAME.match(text, s, e)
+            if post is None or e - post.end() < 3 or not translit(text[post.end():e]):
+                continue
+            start = post.end()
+            if a.taken(start, e) or not HAN.match(text[start:e]):
+                continue
+            a.add(Mention(start, e, "Official" if reports_officials else "Person", text[start:e], role="ner"))
+
+    def add_places_of_governments(self, a: Analysis) -> None:
+        """印度政府, 巴基斯坦和印度两国政府: the country whose government a report names is a place
+        of the article too (the government stays one body; the place is an extra mention inside it)."""
+        from extract.places import place_names
+        from extract.wordlist import tag_of
+
+        text = a.text
+        for m in [x for x in a.mentions if x.type == "Organization"]:
+            for tail in GOVERNMENT_AFTER_PLACE:
+                if text.endswith(tail, m.start, m.end):
+                    e = m.end - len(tail)
+                    place = text[m.start:e]
+                    if len(place) >= 2 and (place in place_names() or (tag_of(place) or "").startswith("ns")):
+                        a.mentions.append(Mention(m.start, e, "Place", place, role="of-government"))
+                    break
+
     def add_dateline_places(self, a: Analysis) -> None:
         """本报巴黎5月25日电, 新华社波恩…电: the place a dispatch was filed from opens a paragraph
         (the model reads some as persons or bodies: 波恩, 不来梅). A known body there stays a body
@@ -499,6 +534,9 @@ class NerMentions:
         singles = [m.start(1) for m in SINGLE_ABBREVIATION.finditer(text)]
         singles += [m.start(1) for m in ABBREVIATED_COUNTRY.finditer(text)]
         singles += [m.start() for m in CHINA_SHORT.finditer(text)]
+        # the model's own one-character places, where it reads a country's short name as a word
+        # of its own (帮助|俄|渡过, 访|韩|活动)
+        singles += [s for s, e, typ in getattr(a, "ner", []) if typ == "Place" and e - s == 1 and text[s] in ABBREVIATED]
         for m in ABBREVIATED_PAIR.finditer(text):
             if m.group(1) != m.group(2) and (a.at_boundary(m.start()) or not HAN_ANY.match(text[m.start() - 1:m.start()] or "。")):
                 singles += [m.start(1), m.start(2)]
@@ -541,7 +579,7 @@ class NerMentions:
             if not surname:
                 # a transliterated name (克林顿, 阿卜杜拉·汗); in a report of officials an untitled
                 # name without a surname is far more often a place (严陵坞, 琼库什台)
-                return "·" in name or "—" in name or not reports_officials
+                return "·" in name or "—" in name or not reports_officials or foreign
             given = name[surname:]
             if reports_officials and len(given) >= 2 and (tag_of(given) or "nr")[:2] != "nr" and freq_of(given) >= 50 \
                     and not tag.startswith("nr"):

