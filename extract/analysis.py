@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from extract.document import Document
 from extract.textview import TextView
 
-PUNCT = set("，。、；：！？“”‘’（）《》〈〉【】「」『』—…·,.;:!?()[]\"' \u3000\t\r\n")
+PUNCT = set("，。、；：！？“”‘’（）《》〈〉【】「」『』—…·,.;:!?()[]\"' \u3000\t\r\n▲△●○■□◆◇★☆▼▽►◎※")
 CLAUSE_END = set("。；！？\n")
 SENTENCE_END = set("。！？\n")
 

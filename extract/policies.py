@@ -194,8 +194,8 @@ class PolicyFinder:
             before = text[token_start(a, start):start]
             if start == 0 or not (verb_like(before) or before in STOP_WORDS):
                 continue
-            if a.taken(start, end) or re.search(r"[局委办厅府]", name):
-                continue  # 市财政局…: a body and what it does, not a name
+            if a.taken(start, end) or re.search(r"[局委办厅府]|中央|关于", name):
+                continue  # 市财政局…, 党中央关于…改革: a body and what it does, not a name
             a.add(Mention(start, end, "Policy", name, role="suffix-name"))
 
     def find_inner_quotes(self, a: Analysis) -> None:

@@ -617,3 +617,16 @@ def test_a_newspaper_in_title_marks_is_a_body():
     typed = _typed(rec)
     assert {("Organization", "云岚日报"), ("Organization", "青川晚报")} <= typed
     assert ("Policy", "云岚市湿地保护条例") in typed
+
+
+def test_a_bullet_symbol_is_no_part_of_a_name():
+    rec = extract_text("▲青川裕丰实业公司与云岚国伦文化艺术公司合办的纪念活动昨日开幕。")
+    bodies = _names(rec, "Organization")
+    assert "青川裕丰实业公司" in bodies
+    assert not any("▲" in b for b in bodies)
+
+
+def test_a_bodys_policy_is_no_policy_name():
+    rec = extract_text("同时，要把宣传经验与宣传党中央关于国有企业改革的方针政策结合起来。")
+    assert "党中央" in _names(rec, "Organization")
+    assert not any("党中央" in p or "关于" in p for p in _names(rec, "Policy"))
