@@ -365,6 +365,7 @@ class NerMentions:
             if typ == "Organization" and any(ts < s and e < te for ts, te in titled):
                 continue  # a body named inside a document's title is part of the title
             if typ == "Person":
+                e = self.end_before_crossing_word(a, s, e)
                 cut = HONORIFIC.search(text, s + 2, e)
                 if cut:
                     e = cut.start()  # 周恩来同志书信选: the name ends before 同志
@@ -405,6 +406,25 @@ class NerMentions:
             self.add_unit_heads(a)
         self.add_places_of_governments(a)
         return a
+
+    @staticmethod
+    def end_before_crossing_word(a: Analysis, s: int, e: int) -> int:
+        """穆萨|敦促: a name the model ends inside a common word the segmenter reads across its end
+        ends where that word begins (a piece of a transliteration the segmenter glues to the next
+        character, 穆巴拉|克抵, is no common word and changes nothing)."""
+        from extract.wordlist import is_common_word
+
+        if e - s < 3 or a.at_boundary(e):
+            return e
+        start = e - 1
+        while start > s + 1 and not a.at_boundary(start):
+            start -= 1
+        if not a.at_boundary(start) or start - s < 2:
+            return e
+        stop = e + 1
+        while stop < len(a.text) and stop - start <= 4 and not a.at_boundary(stop):
+            stop += 1
+        return start if a.at_boundary(stop) and is_common_word(a.text[start:stop]) else e
 
     @staticmethod
     def foreign_person_name(name: str) -> bool:

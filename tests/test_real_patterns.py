@@ -630,3 +630,16 @@ def test_a_bodys_policy_is_no_policy_name():
     rec = extract_text("同时，要把宣传经验与宣传党中央关于国有企业改革的方针政策结合起来。")
     assert "党中央" in _names(rec, "Organization")
     assert not any("党中央" in p or "关于" in p for p in _names(rec, "Policy"))
+
+
+def test_a_name_the_model_ends_inside_a_common_word_ends_before_it():
+    from extract.ner import NerMentions
+    from kg.pipeline import default_extractor, document_from_text
+
+    ex = default_extractor()
+    a = ex.analyse(document_from_text("为此，卡维敦促该国立即重新考虑。", "<text>"))
+    assert a.at_boundary(5) and not a.at_boundary(6)  # the segmenter reads 敦促 across the model's end
+    assert NerMentions.end_before_crossing_word(a, 3, 6) == 5
+    # a transliteration the segmenter glues to the next character keeps its end
+    a = ex.analyse(document_from_text("埃及总统穆巴拉克抵达开罗。", "<text>"))
+    assert NerMentions.end_before_crossing_word(a, 4, 8) == 8
