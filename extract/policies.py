@@ -30,6 +30,10 @@ DOCUMENT_VERBS = ("通过", "通过了", "审议", "审议了", "表决", "讨�
 NESTED_TITLE = re.compile(r"[〈<＜]([^〈〉<>＜＞《》]{2,60})[〉>＞]")
 DECISION_ON = re.compile(r"关于(?:修改|批准|废止|修订)[〈<＜][^《》]*的(?:决定|决议)$")
 # the verbs that open a list of documents (审议通过了A，B，C)
+# what a quoted sentence holds and a name does not: degree adverbs and sentence-final particles
+QUOTED_CLAUSE = re.compile(r"很|非常|已经|怎么|[吗呢啦吧]$")
+# the ends of a body's name (a quoted one is a body: “防汛救灾领导小组”, “旅行者集团”)
+BODY_ENDS = ("领导小组", "工作组", "委员会", "集团", "公司", "协会", "联合会", "办公室", "指挥部")
 LIST_VERBS = re.compile(r"(?:审议|通过|表决|听取)")
 
 
@@ -81,8 +85,11 @@ class PolicyFinder:
                 continue
             if m.group(2) and not DOCUMENT_TITLE.search(inner):
                 continue  # 《毛泽东、邓小平、江泽民新闻宣传思想研究》: a book or a show, not a document
-            if m.group(1) and (inner[-1] in "。！？…" or "，" in inner and len(inner) > 12):
-                continue  # a quoted sentence someone said, not a name
+            if m.group(1) and (inner[-1] in "。！？…" or "，" in inner and len(inner) > 12
+                               or len(inner) >= 8 and QUOTED_CLAUSE.search(inner)):
+                continue  # a quoted sentence someone said, not a name (“目前两国关系很好”)
+            if m.group(1) and not in_meeting and inner.endswith(BODY_ENDS) and len(inner) >= 4:
+                continue  # “防汛救灾领导小组”: a body in quotes is a body, not a policy
             if in_meeting:
                 if len(inner) >= 4 and not re.search(r"[，。！？…]", inner):  # not “五一”国际劳动节
                     a.mentions.append(Mention(s, e, "Policy", inner, role="in-meeting"))

