@@ -6,7 +6,8 @@
 
 Sets: ``dev`` and ``seed`` (../shared/corpus), ``heldout`` and ``heldout2`` (tests/), ``real-dev``
 (gold in ../shared/corpus/real-dev, texts re-obtained into the untracked ``.real-dev/``; skipped
-with a message when that folder is absent) and ``pd`` (../shared/corpus/pd-ner/example.dev, scored
+with a message when that folder is absent), ``real-extra`` (real pages held out from all tuning,
+texts and gold in the untracked ``.real-extra/``; skipped when absent) and ``pd`` (../shared/corpus/pd-ner/example.dev, scored
 span-exact by ../shared/eval/pd_ner.py). Scores come from the shared scorers themselves, run on
 records written to a temporary folder, so the figures are the ones ``score.py`` prints.
 """
@@ -32,6 +33,9 @@ GOLD_SETS = {
     "heldout": ROOT / "tests" / "heldout",
     "heldout2": ROOT / "tests" / "heldout2",
     "real-dev": ROOT / ".real-dev",
+    # a held-out set of real pages written for the sixth session (texts and gold untracked, like
+    # .real-dev: the pages' source asks not to copy them), skipped when absent
+    "real-extra": ROOT / ".real-extra",
 }
 
 
@@ -85,7 +89,7 @@ def score_pd(tmp: Path, ner: str) -> dict | None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("sets", nargs="*", help="dev seed heldout heldout2 real-dev pd (default: all)")
+    ap.add_argument("sets", nargs="*", help="dev seed heldout heldout2 real-dev real-extra pd (default: all)")
     ap.add_argument("--ner", default="lac", help="NER component: lac (default) or none")
     ap.add_argument("--keep", help="keep records and score details in this folder")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
