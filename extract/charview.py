@@ -90,3 +90,30 @@ def prepare(text: str) -> TextView:
     if is_traditional(view.text):
         view = to_simplified(view)
     return view
+
+
+def plain_text(text: str) -> str:
+    """``text`` as the view reads it: pinyin glosses out, simplified characters (縣長(zhǎng) → 县长).
+
+    What a title written on a traditional page with inline pinyin compares as (a record keeps the
+    title as written; resolution and the career tables use this form)."""
+    if not any(_is_cjk(c) for c in text):
+        return text
+    kept, last = [], 0
+    for m in _PINYIN.finditer(text):
+        before = text[m.start() - 1] if m.start() else ""
+        if before and _is_cjk(before) and _TONED.search(m.group(0)):
+            kept.append(text[last:m.start()])
+            last = m.end()
+    kept.append(text[last:])
+    return simplified_text("".join(kept))
+
+
+def gloss_end(text: str, pos: int) -> int:
+    """The end of a pinyin gloss written at ``pos`` right after a Chinese character (縣長|(zhǎng)),
+    else ``pos``."""
+    m = _PINYIN.match(text, pos)
+    if m and pos and _is_cjk(text[pos - 1]) and _TONED.search(m.group(0)):
+        return m.end()
+    return pos
+

@@ -48,6 +48,10 @@ LIST_TAIL = re.compile(r"(?:等|等人|等同志|等领导|等代表|等委员|�
                        r"(?:在(?:主席台|主会场|分会场|会场)[^，。；]{0,6}?)?")
 
 
+# a sitting's ordinal inside a title (第一次大会执行主席)
+ORDINAL_IN_TITLE = re.compile(r"第[一二三四五六七八九十0-9]{1,3}次")
+
+
 @dataclass
 class PeopleRules:
     posts: list[str]
@@ -246,6 +250,8 @@ class PeopleFinder:
             nend = self.name_at(a, nxt, strict=loose)
             if nend is None or sep != "、" and not self._ends_list(text, nend):
                 break  # 和/及 join names only inside a list that ends like one (…等出席)
+            if sep != "、" and is_common_word(text[nxt:nend]):
+                break  # …、魏岳林以及全体在家的县级领导: a word after 以及 ends the list
             pos, end = nxt, nend
         return out
 
@@ -274,6 +280,10 @@ class PeopleFinder:
                     token.endswith(s) and len(token) > len(s) and s in ("受", "由", "是", "在", "陪同")
                     for s in self.rules.title_stop_tokens):
                 break
+            ordinal = ORDINAL_IN_TITLE.search(text, max(floor, pos - 8), pos)
+            if ordinal and ordinal.end() == pos:
+                pos = ordinal.start()  # 第一次|大会执行主席, 第二次全体会议执行主席: the sitting is part of the title
+                continue
             if len(token) == 1 and token not in "省市县区州盟旗乡镇村副代委部局厅办组党":
                 break
             pos = tstart
@@ -336,6 +346,8 @@ class PeopleFinder:
             if a.taken(m.start(), m.end()) or text[m.end():m.end() + 1] in NOT_AFTER_POST:
                 continue  # 委员会, 主席台, 主席团, 书记处: the post is part of a longer word
             names = self.name_list_at(a, m.end())
+            if not names and text.startswith(("：", ":"), m.end()):
+                names = self.name_list_at(a, m.end() + 1, loose=False)  # 大会执行主席：郑弟祥、龚德汉…: a heading and its list
             if not names:
                 continue
             chain = self.titles_ending_at(a, m.end())

@@ -217,6 +217,27 @@ def _entity_name(a: Analysis, ent) -> str:
     return ent.name
 
 
+def _title_as_written(a: Analysis, ent, title: str) -> str:
+    """A title as the page writes it (spec: titles are kept as written): on a traditional page with
+    inline pinyin, 縣長(zhǎng) where the view reads 县长. The title's occurrence nearest one of the
+    entity's mentions is the one read; a title the view does not hold verbatim stays as built."""
+    from extract.charview import gloss_end, plain_text
+
+    text = a.view.text
+    starts = [m.start for m in ent.mentions]
+    best, pos, seen = None, text.find(title), 0
+    while pos >= 0 and seen < 64:  # (bounded: a title recurs a handful of times in an article)
+        gap = min(abs(pos - s) for s in starts) if starts else 0
+        if best is None or gap < best[0]:
+            best = (gap, pos)
+        pos, seen = text.find(title, pos + 1), seen + 1
+    if best is None:
+        return title
+    s0, e0 = a.view.span(best[1], best[1] + len(title))
+    written = a.doc.text[s0:gloss_end(a.doc.text, e0)]  # (the last character's gloss is written too)
+    return written if written != title and plain_text(written) == title else title
+
+
 def _byline_people(doc: Document) -> list[tuple[str, tuple[int, int]]]:
     """(name, span) of every byline name (记者/作者/编辑) the page states, each read at its own span.
 
@@ -257,7 +278,7 @@ def to_record(a: Analysis) -> Record:
             continue
         spans = sorted({view.span(m.start, m.end) for m in ent.mentions})
         ids[i] = f"e{len(ids) + 1}"
-        titles = [t for t in ent.titles] if ent.type == "Official" else []
+        titles = [_title_as_written(a, ent, t) for t in ent.titles] if ent.type == "Official" else []
         name = _entity_name(a, ent)
         aliases = [x for x in ent.aliases if x not in (ent.name, name)]
         if re.sub(r"\W", "", name) != re.sub(r"\W", "", ent.name):

@@ -113,6 +113,14 @@ def normalise(name: str) -> str:
     return s
 
 
+def plain_titles(e: Entity) -> list[str]:
+    """An official's titles as resolution compares them: a record keeps them as written (縣長(zhǎng)
+    on a traditional page with pinyin), the graph's posts and the career tables hold 县长."""
+    from extract.charview import plain_text
+
+    return [plain_text(t) for t in e.titles]
+
+
 def normalise_policy(name: str) -> str:
     return "".join(c for c in normalise(name) if c not in _QUOTES)
 
@@ -206,7 +214,7 @@ class ArticleContext:
                 elif e.type in ("Organization", "Meeting"):
                     raw.append((table.prefix(name)[0], 1.0))
                 elif e.type == "Official":
-                    for t in e.titles:
+                    for t in plain_titles(e):
                         raw.append((table.prefix(_strip_modifiers(normalise(t)))[0], 1.0))
         unique = [(ds[0], w) for ds, w in raw if len(ds) == 1]
         ambiguous = [(ds, w) for ds, w in raw if len(ds) > 1]
@@ -431,7 +439,7 @@ def _entity_keys(e: Entity, actx: ArticleContext, text: str | None, published: s
     """(key, alias keys, label, context label, date) of one entity."""
     name = normalise(e.name)
     if e.type in ("Official", "Person"):
-        ctx = official_context(e.titles, actx) if e.type == "Official" else actx.at(None)
+        ctx = official_context(plain_titles(e), actx) if e.type == "Official" else actx.at(None)
         return (e.type, name, ctx.key), [], e.name, ctx.label, None
     if e.type == "Place":
         found = table.lookup(name)
@@ -533,7 +541,8 @@ def article_fragment(rec: Record, text: str | None, base_iri: str = DEFAULT_BASE
             place_pinyin(label) if e.type == "Place" else None
         index[e.id] = len(occurrences)
         if e.type == "Official":
-            for title, parsed in zip(e.titles, parse_titles(e.titles, places, table)):
+            titles = plain_titles(e)
+            for title, parsed in zip(titles, parse_titles(titles, places, table)):
                 t = normalise(title)
                 posts.append((len(occurrences), title, tuple(dict.fromkeys((t, actx.qualify(t)[0]))),
                               tuple(getattr(parsed, f) or None for f in POST_PARSE_FIELDS)))

@@ -653,3 +653,26 @@ def test_a_quoted_sentence_and_a_quoted_body_are_no_policies():
     assert any(p.startswith("河湖长制") for p in policies)
     assert "云岚防汛救灾领导小组" in _names(rec, "Organization")
     assert {"意", "中"} <= _names(rec, "Place")
+
+
+def test_titles_on_a_traditional_page_are_kept_as_written_and_posts_are_plain():
+    from kg.resolve import article_fragment, merge
+
+    text = "11月2日，縣委書(shū)記(jì)王東明主持召開縣委常委會(huì)會(huì)議，縣長(zhǎng)李國(guó)華出席會(huì)議。"
+    rec = extract_text(text)
+    titles = {e.name: e.titles for e in rec.entities if e.type == "Official"}
+    assert titles["王東明"] == ["縣委書(shū)記(jì)"]  # as written, glosses and all (spec)
+    assert ["縣長(zhǎng)"] in titles.values()
+    graph = merge([article_fragment(rec, text)], "https://example.org/kg/")
+    posts = {p.title for n in graph.nodes.values() for p in n.posts}
+    assert posts == {"县委书记", "县长"}  # the graph and the career tables compare plain titles
+
+
+def test_a_sittings_ordinal_is_part_of_a_title_and_a_heading_titles_its_list():
+    rec = extract_text("省委书记、大会主席团常务主席、第一次大会执行主席吴晓明主持大会。"
+                       "大会主席团常务主席、大会执行主席：郑弟平、龚德川、魏岳海以及全体在家的县级领导在主席台就座。")
+    titles = {e.name: e.titles for e in rec.entities if e.type == "Official"}
+    assert titles["吴晓明"] == ["省委书记", "大会主席团常务主席", "第一次大会执行主席"]
+    for name in ("郑弟平", "龚德川", "魏岳海"):
+        assert titles[name] == ["大会主席团常务主席", "大会执行主席"]
+    assert "全体" not in titles
