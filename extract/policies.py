@@ -53,6 +53,7 @@ class PolicyFinder:
         self.suffix_min = p.get("suffix_name_min_length", 6)
         self.not_openers = tuple(longest_first(p.get("not_policy_openers", [])))
         self.not_before = p["not_policy_contexts"]
+        self.metaphors = frozenset(p.get("metaphor_stoplist", []))
         self.not_after = p["not_policy_after"]
 
     def __call__(self, a: Analysis) -> Analysis:
@@ -83,6 +84,8 @@ class PolicyFinder:
                 continue  # a theme sentence, not a name (the inner ‘…’ may be one); 《关于加快…的议案》 is a document
             if m.group(1) and re.fullmatch(r"[\d\s.%]+|[a-zA-Z\s]+", inner):
                 continue
+            if m.group(1) and inner in self.metaphors:
+                continue  # “必修课”, “先手棋”: a quoted metaphor, not a policy's name (spec: optional)
             if m.group(2) and not DOCUMENT_TITLE.search(inner):
                 continue  # 《毛泽东、邓小平、江泽民新闻宣传思想研究》: a book or a show, not a document
             if m.group(1) and (inner[-1] in "。！？…" or "，" in inner and len(inner) > 12

@@ -676,3 +676,13 @@ def test_a_sittings_ordinal_is_part_of_a_title_and_a_heading_titles_its_list():
     for name in ("郑弟平", "龚德川", "魏岳海"):
         assert titles[name] == ["大会主席团常务主席", "大会执行主席"]
     assert "全体" not in titles
+
+
+def test_spoke_with_a_particle_is_an_address_and_quoted_metaphors_are_no_policies():
+    rec = extract_text("1月19日上午，市长周春明主持召开全市安全生产工作会议。副市长龙海川、方晓东等出席会议并讲了话。\n"
+                       "会议强调，要把安全生产作为“必修课”，打好“组合拳”，落实“一岗双责”制度。\n")
+    addressed = _rels(rec, "addressed")
+    assert {o for o, _ in addressed} >= {"龙海川", "方晓东"}
+    policies = _names(rec, "Policy")
+    assert not policies & {"必修课", "组合拳"}
+    assert any(p.startswith("一岗双责") for p in policies)
