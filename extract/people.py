@@ -48,6 +48,9 @@ LIST_TAIL = re.compile(r"(?:等|等人|等同志|等领导|等代表|等委员|�
                        r"(?:在(?:主席台|主会场|分会场|会场)[^，。；]{0,6}?)?")
 
 
+# surnames that are also conjunctions, prepositions or parts of words (和, 区, 于…): before a
+# common two-character word they open no name
+FUNCTION_SURNAMES = frozenset("和与及同区对向于从")
 # a sitting's ordinal inside a title (第一次大会执行主席)
 ORDINAL_IN_TITLE = re.compile(r"第[一二三四五六七八九十0-9]{1,3}次")
 
@@ -180,6 +183,8 @@ class PeopleFinder:
         for given in (2, 1):
             end = pos + surname_len + given
             piece = text[pos:end]
+            if given == 2 and text[pos] in FUNCTION_SURNAMES and is_common_word(text[pos + surname_len:end]):
+                continue  # 楼组长|和居民代表, 居民|区队伍: a conjunction or a word before a common noun
             if end > len(text) or not all(HAN.match(c) for c in piece):
                 continue
             if piece[-1] in NOT_NAME_END and given == 1 and surname_len == 1:

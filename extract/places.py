@@ -23,7 +23,7 @@ GEO_SUFFIX = re.compile(r"[\u4e00-\u9fff]{1,4}(?:江|河|湖|山|岭|湿地|草�
 SUFFIX_WORDS = {"湿地", "村", "镇", "乡", "街道", "江", "河", "湖", "山", "岭", "苏木", "嘎查", "社区", "草原", "大堤"}
 # an item of a list of waters: the previous item ends in a water suffix too (青溪河、南湖分洪河)
 LISTED_WATER = re.compile(r"(?<=[河江湖渠])、([\u4e00-\u9fff]{3,6}?[河江湖渠])(?=[、和及等]|[\u4e00-\u9fff]{0,4}[，。；])")
-NOT_LOCAL_HEAD = set("驻进入出回在下上新逐每全各本该此农乡城山贫困村镇一二三四五六七八九十两几多个大小强名古圩集")
+NOT_LOCAL_HEAD = set("对向从把被给驻进入出回在下上新逐每全各本该此农乡城山贫困村镇一二三四五六七八九十两几多个大小强名古圩集")
 
 
 @lru_cache(maxsize=1)

@@ -686,3 +686,13 @@ def test_spoke_with_a_particle_is_an_address_and_quoted_metaphors_are_no_policie
     policies = _names(rec, "Policy")
     assert not policies & {"必修课", "组合拳"}
     assert any(p.startswith("一岗双责") for p in policies)
+
+
+def test_function_characters_open_no_names_and_government_slogans_are_no_bodies():
+    rec = extract_text("街道党工委书记周惠林，各居委会主任、楼组长和居民代表参加会议。周惠林要求加强居民区队伍建设，"
+                       "统筹推进法治政府建设，并对街道和社区提了三点要求。\n")
+    people = {e.name for e in rec.entities if e.type in ("Official", "Person")}
+    assert "周惠林" in people
+    assert not people & {"和居民", "区队伍"}
+    assert "法治政府" not in _names(rec, "Organization")
+    assert "对街道" not in _names(rec, "Place")
