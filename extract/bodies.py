@@ -178,6 +178,10 @@ NOT_BODY_TAILS = ("部署", "东部", "西部", "南部", "北部", "中部", "�
 NOT_BODY_NAMES = re.compile("^(?:常务委员会|专门委员会|[^第]{0,3}审查委员会|.{0,12}第" + _N + "届(?:委员会)?(?:常务委员会)?)$")
 
 
+# a kind of body written with its alternatives (党工委(党委), 党委(党组)): bodies of every unit, a collective
+ALTERNATIVE_KIND = re.compile(r"(?:党委|党组|党工委|委员会|政府|管委会)[（(](?:党委|党组|党工委|委员会|政府|管委会)[）)]$")
+
+
 # a newspaper or magazine named in title marks (the marks are no part of its name)
 PUBLICATION = re.compile(r"《([\u4e00-\u9fff]{1,10}?(?:日报|晚报|时报|画报|周报|报|周刊|杂志))》")
 
@@ -312,6 +316,8 @@ class OrganizationFinder:
             return False
         if name.startswith(self.collective) or NOT_BODY_NAMES.match(name):
             return False
+        if name[:1] in "（(" or ALTERNATIVE_KIND.search(name):
+            return False  # 各县(市、区)人大常委会, 各开发区党工委(党委), 各部门党委(党组): a collective
         if is_common_word(name):
             return False
         if suffix in self.single or len(suffix) == 1:

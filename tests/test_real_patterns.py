@@ -696,3 +696,10 @@ def test_function_characters_open_no_names_and_government_slogans_are_no_bodies(
     assert not people & {"和居民", "区队伍"}
     assert "法治政府" not in _names(rec, "Organization")
     assert "对街道" not in _names(rec, "Place")
+
+
+def test_bodies_written_with_their_alternatives_are_collectives():
+    rec = extract_text("各县(市、区)人大常委会主任，各开发区(园区、新区)党工委(党委)、市直各部门党委(党组)主要负责同志"
+                       "出席云岚市委理论学习中心组学习会。")
+    bodies = _names(rec, "Organization")
+    assert not any("(" in b or "（" in b for b in bodies), bodies
