@@ -170,7 +170,7 @@ class MeetingFinder:
 LEADING_TERM = re.compile(_N + "届(?=[省市县区州旗盟自])")
 # 在(1月4日)X委员会上的(重要)讲话: the body's sitting, not the body
 SITTING_BEFORE = re.compile(r"在(?:\d{1,2}月\d{1,2}日)?(?:中共)?$")
-SITTING_AFTER = re.compile(r"上(?:的)?(?:重要)?(?:讲话|发言|指示)")
+SITTING_AFTER = re.compile(r"上(?:关于[^，。；“”]{1,40}?)?(?:的)?(?:重要)?(?:讲话|发言|指示)")
 # what follows a venue: 在X召开/举行/开幕, 在X分会场
 VENUE_AFTER = re.compile(r"(?:隆重|胜利|顺利)?(?:召开|举行|开幕|闭幕|开班|分会场|主会场|会议室|大礼堂|礼堂|报告厅)")
 # 决策部署 (a decision, not a 署), 常务委员会 or 第十二届委员会 alone (a committee of a body named elsewhere)

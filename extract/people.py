@@ -32,6 +32,10 @@ BYLINE_NEXT = re.compile(r"[ \u3000]+|[ \u3000]*[、，,][ \u3000]*")
 BYLINE_AFTER = set(" \u3000、，,）)")
 # a parenthesised signature of one to three names that closes a paragraph
 SIGNATURE = re.compile(r"[（(]((?:[\u4e00-\u9fff·]{2,8}[ \u3000、]?){1,3})[）)][ \u3000]*(?=\n|$)")
+# 国际在线广西频道消息(何宁)：, 本报讯（柯长海）: the reporter named in the dispatch's opening
+DISPATCH_SIGNATURE = re.compile(r"(?:消息|讯|电)[（(]((?:[\u4e00-\u9fff·]{2,8}[ \u3000、]?){1,3})[）)]")
+# 张地委 祁国彪 王湘琳 摄 closing a line or a caption: the photographers
+PHOTO_CREDIT = re.compile(r"(?:(?<=[。\n ])|^)((?:[\u4e00-\u9fff·]{2,4}[ \u3000、]+){0,3}[\u4e00-\u9fff·]{2,4})[ \u3000]*摄(?=[ \u3000]*(?:\n|$|）|\)))")
 # a post in a school, hospital, company or research body (not its party post): a Person's title
 NON_PUBLIC_POST = re.compile(r"(?:学院|大学|学校|中学|小学|医院|公司|集团|银行|研究院|研究所|商会|协会)"
                              r"(?!.*(?:书记|党委|党组|纪委))")
@@ -557,9 +561,10 @@ class PeopleFinder:
             end = nxt
 
     def find_signatures(self, a: Analysis) -> None:
-        """（柯长海 卜文）, (沈一鸣) closing a paragraph: the reporters who signed the story."""
+        """（柯长海 卜文）, (沈一鸣) closing a paragraph, 消息(何宁) opening a dispatch: the reporters who
+        signed the story; 张地委 祁国彪 摄 closing a line or caption: the photographers."""
         text = a.text
-        for m in SIGNATURE.finditer(text):
+        for m in [*SIGNATURE.finditer(text), *DISPATCH_SIGNATURE.finditer(text), *PHOTO_CREDIT.finditer(text)]:
             for n in re.finditer(r"[\u4e00-\u9fff·]{2,8}", m.group(1)):
                 s, e = m.start(1) + n.start(), m.start(1) + n.end()
                 if self.name_at(a, s, strict=False) == e and not a.taken(s, e) and not is_common_word(text[s:e]):

@@ -703,3 +703,22 @@ def test_bodies_written_with_their_alternatives_are_collectives():
                        "出席云岚市委理论学习中心组学习会。")
     bodies = _names(rec, "Organization")
     assert not any("(" in b or "（" in b for b in bodies), bodies
+
+
+@pytest.mark.parametrize("text, people", [
+    ("云岚在线青川频道消息(何宁川)：1月21日下午，青川市第十三届人民代表大会第五次会议在青川会堂闭幕。"
+     "市人大常委会主任刘宁海主持闭幕会。\n", {"何宁川"}),
+    ("11月27日上午,青川省第十四屆人民代表大會第四次會議在青川會議中心隆重開幕。李地委 祁國東 王湘雲 攝\n\n"
+     "  青川新聞網(wǎng)·江源新聞客戶端訊 1月27日上午,青川省第十四屆人民代表大會第四次會議在青川會議中心隆重開幕。\n\n"
+     "  省委書記、大會主席團常務主席、第一次大會執(zhí)行主席吳曉明主持大會。\n", {"李地委", "祁國東", "王湘雲"}),
+])
+def test_reporters_in_a_dispatch_opening_and_photographers_are_persons(text, people):
+    rec = extract_text(text)
+    assert people <= _names(rec, "Person"), [(e.type, e.name) for e in rec.entities]
+
+
+def test_a_speech_about_a_subject_at_a_bodys_sitting_is_an_address():
+    rec = extract_text("4月2日，县委书记王成明主持召开县委常委（扩大）会议。会议传达学习了习近平总书记在中央政治局常务委员会上"
+                       "关于航空器飞行事故应急处置的重要讲话精神。\n")
+    assert ("习近平", "中央政治局常务委员会会议") in _rels(rec, "addressed")
+    assert "中央政治局常务委员会" not in _names(rec, "Organization")
