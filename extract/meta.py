@@ -194,10 +194,14 @@ def clean_name(name: str) -> str:
 _PERSON_NAME = re.compile(r"[\u3400-\u9fff]{2,4}|[\u3400-\u9fff]+(?:·[\u3400-\u9fff]+)+")
 
 
+# what pages write in an author field that is nobody (作者：本站, 来源：本网, 佚名)
+NOT_AUTHORS = frozenset({"本站", "本网", "本报", "本台", "本刊", "佚名", "管理员", "小编", "网管", "编辑部", "本站编辑", "不详"})
+
+
 def looks_like_person_name(name: str) -> bool:
     """A byline name as :func:`_names_at` reads them: 2–4 Chinese characters, or up to 12 joined
     by · (阿依古丽·买买提); what else a page calls its author does not become a Person."""
-    return bool(_PERSON_NAME.fullmatch(name)) and len(name.replace("·", "")) <= 12
+    return bool(_PERSON_NAME.fullmatch(name)) and len(name.replace("·", "")) <= 12 and name not in NOT_AUTHORS
 
 
 _LABEL_ENDERS = " \u3000\u00a0)）】]|、,，;；:：\r\n"

@@ -722,3 +722,9 @@ def test_a_speech_about_a_subject_at_a_bodys_sitting_is_an_address():
                        "关于航空器飞行事故应急处置的重要讲话精神。\n")
     assert ("习近平", "中央政治局常务委员会会议") in _rels(rec, "addressed")
     assert "中央政治局常务委员会" not in _names(rec, "Organization")
+
+
+def test_an_author_field_naming_the_site_is_nobody():
+    rec = extract_text("[ 作者:本站 | 发布时间:2022-08-18 | 浏览:752次 ]\n8月18日，县委书记张成明主持召开县委常委会会议。")
+    assert "本站" not in {e.name for e in rec.entities}
+    assert "本站" not in rec.doc.authors
