@@ -182,6 +182,11 @@ NOT_BODY_NAMES = re.compile("^(?:常务委员会|专门委员会|[^第]{0,3}审�
 ALTERNATIVE_KIND = re.compile(r"(?:党委|党组|党工委|委员会|政府|管委会)[（(](?:党委|党组|党工委|委员会|政府|管委会)[）)]$")
 
 
+# a department listed after a prefixed one (…局、水利局、建设局): two to six characters and a
+# one-character kind, before the next item or the list's end
+LISTED_SIBLING = re.compile(r"[\u4e00-\u9fff]{2,6}?[局委办厅署院](?=[、，。；和及等]|作|汇报|发言|分别|负责)")
+
+
 # a newspaper or magazine named in title marks (the marks are no part of its name)
 PUBLICATION = re.compile(r"《([\u4e00-\u9fff]{1,10}?(?:日报|晚报|时报|画报|周报|报|周刊|杂志))》")
 
@@ -282,6 +287,7 @@ class OrganizationFinder:
                     continue
                 a.add(Mention(s, e, "Organization", text[s:e], role="suffix"))
         self.add_elided(a)
+        self.add_listed_siblings(a)
         return a
 
     def named_holder(self, a: Analysis, end: int) -> bool:
@@ -327,6 +333,23 @@ class OrganizationFinder:
                     or re.search(r"^[^和与及]{2,6}?(街道|镇|苏木)", head)):
                 return False
         return True
+
+    def add_listed_siblings(self, a: Analysis) -> None:
+        """县农业农村局、水利局、建设局作交流发言: bodies listed after one with its division's prefix
+        share that prefix (the spec's name is the fullest form; each is named as written here)."""
+        text = a.text
+        for m in [x for x in a.mentions if x.type == "Organization" and x.role == "suffix"]:
+            if not m.name.startswith(("省", "市", "县", "区", "镇", "乡")) and not any(
+                    m.name[:n] in self.places for n in range(2, min(len(m.name), 8))):
+                continue
+            end = m.end
+            while text[end:end + 1] == "、":
+                sib = LISTED_SIBLING.match(text, end + 1)
+                if sib is None or a.taken(sib.start(), sib.end()) or not a.at_boundary(sib.end()) \
+                        or is_common_word(sib.group()) or sib.group() in self.not_org:
+                    break
+                a.add(Mention(sib.start(), sib.end(), "Organization", sib.group(), role="listed"))
+                end = sib.end()
 
     def add_elided(self, a: Analysis) -> None:
         """市、县（市、区）疫情防控工作指挥部: the 市 stands for 市疫情防控工作指挥部."""

@@ -728,3 +728,9 @@ def test_an_author_field_naming_the_site_is_nobody():
     rec = extract_text("[ 作者:本站 | 发布时间:2022-08-18 | 浏览:752次 ]\n8月18日，县委书记张成明主持召开县委常委会会议。")
     assert "本站" not in {e.name for e in rec.entities}
     assert "本站" not in rec.doc.authors
+
+
+def test_departments_listed_after_a_prefixed_one_are_bodies():
+    rec = extract_text("会上，县农业农村局、水利局、建设局、湖山乡及相关企业作交流发言。会议听取了市水利局、应急局等部门汇报。")
+    bodies = _names(rec, "Organization")
+    assert {"县农业农村局", "水利局", "建设局", "市水利局", "应急局"} <= bodies, bodies
