@@ -36,7 +36,7 @@ MEETING_NAME_STOPS = frozenset("""
 在 于 从 向 对 把 将 让 以 为 由 经 是 的 了 着 和 与 及 或 并 等 也 还 就 受 委托 分别 先后 同志 一行
 贯彻 落实 贯彻落实 抓好 做好 开展 研究 要求 强调 指出 督促 部署 安排 领会 学好 用好 宣传 分工
 祝贺 预祝 庆贺 感谢 欢迎 离不开 任命 辞去 免去 选举 当选 总结 宣布 主持人 有关 相关 各 作 作了 围绕 结合
-做 做了 到 统一到 落实到
+做 做了 到 统一到 落实到 莅临 应邀 邀 今后 各项 各类 历次
 """.split())
 _STOP_RE = re.compile("|".join(map(re.escape, sorted(STOP_WORDS, key=len, reverse=True))))
 # nouns 代表 opens (代表资格, 代表名额): there it is part of a name, not a verb that ends the walk

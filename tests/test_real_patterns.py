@@ -734,3 +734,10 @@ def test_departments_listed_after_a_prefixed_one_are_bodies():
     rec = extract_text("会上，县农业农村局、水利局、建设局、湖山乡及相关企业作交流发言。会议听取了市水利局、应急局等部门汇报。")
     bodies = _names(rec, "Organization")
     assert {"县农业农村局", "水利局", "建设局", "市水利局", "应急局"} <= bodies, bodies
+
+
+def test_generic_meetings_and_visitors_verbs_open_no_meeting_name():
+    rec = extract_text("2月20日，县委书记王成明主持召开县委常委会议。会议要求做好“两会”筹备工作，为今后各项会议的召开做好表率。"
+                       "市人大常委会副主任张海川应邀莅临大会并讲话。\n")
+    meetings = _names(rec, "Meeting")
+    assert not any(m.startswith(("今后", "各项", "邀", "莅临", "应邀")) for m in meetings), meetings
