@@ -91,7 +91,8 @@ class PolicyFinder:
             if m.group(1) and (inner[-1] in "。！？…" or "，" in inner and len(inner) > 12
                                or len(inner) >= 8 and QUOTED_CLAUSE.search(inner)):
                 continue  # a quoted sentence someone said, not a name (“目前两国关系很好”)
-            if m.group(1) and not in_meeting and inner.endswith(BODY_ENDS) and len(inner) >= 4:
+            if m.group(1) and not in_meeting and inner.endswith(BODY_ENDS) and len(inner) >= 4 \
+                    and not text.startswith(tuple(self.attach), m.end()):
                 continue  # “防汛救灾领导小组”: a body in quotes is a body, not a policy
             if in_meeting:
                 if len(inner) >= 4 and not re.search(r"[，。！？…]", inner):  # not “五一”国际劳动节

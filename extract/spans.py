@@ -26,6 +26,7 @@ STOP_WORDS = frozenset("""
 深化 健全 完善 建立 制定 争取 支持 指导 帮助 组织 围绕 结合 按照 根据 通报 汇报 作了 作 与会 会上 会后 随后 当天
 同时 其中 包括 以及 特别是 要 需 应 必须 务必 切实 认真 进一步 扎实 持续 积极 加快 严格 压实 各 有关 相关
 受 委托 分别 先后 一行 同志 主要 负责 负责同志 负责人 领导 前往 赴 赶赴 看望 慰问 会见 调研 察看 检查 督导
+肯定 充分肯定 表扬 表彰 批评 责成 授予
 """.split())
 
 # what ends a meeting's name when walking left: the verbs that hold or attend it, prepositions and

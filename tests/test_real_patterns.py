@@ -741,3 +741,10 @@ def test_generic_meetings_and_visitors_verbs_open_no_meeting_name():
                        "市人大常委会副主任张海川应邀莅临大会并讲话。\n")
     meetings = _names(rec, "Meeting")
     assert not any(m.startswith(("今后", "各项", "邀", "莅临", "应邀")) for m in meetings), meetings
+
+
+def test_a_verb_before_a_body_and_a_quoted_model_name():
+    rec = extract_text("他在充分肯定市安全生产监督管理局工作的同时提出要求。会议要求推广“街办+小区物业+第三方社会公司”模式。")
+    bodies = _names(rec, "Organization")
+    assert not any(b.startswith("肯定") for b in bodies), bodies
+    assert "街办+小区物业+第三方社会公司模式" in _names(rec, "Policy")
