@@ -36,6 +36,7 @@ _LINK_BULLET = re.compile(r"^[·•▪◆◇►▶■□○●\-—*]\s*")
 _CRUMB = re.compile(r"\s>\s|>>|›|»|＞|&gt;")
 _TRAILING_DATE = re.compile(r"(?:(?:19|20)\d\d[-/.年])?\d{1,2}[-/.月]\d{1,2}日?\s*\]?\)?$")
 _WS = " \t\u3000\u00a0\r"
+HAN_RUN = re.compile(r"[\u4e00-\u9fff]{6,}")
 
 
 @dataclass
@@ -99,8 +100,8 @@ def classify(line: str) -> str:
         return FURNITURE  # phone numbers and e-mail addresses
     if (n >= 30 and any(p in line for p in _SENT_PUNCT)) or (n >= 6 and line[-1] in "。！？" and sentence_like >= 1 and "：" not in line[:8]) or (
         n >= 50 and sentence_like >= 2
-    ):
-        return PROSE
+    ) or (n >= 16 and line.count("，") + line.count(",") >= 2 and HAN_RUN.search(line)):
+        return PROSE  # (the last: a sentence cut off by the excerpt's end, 李健指出，近年来，…交出了来之)
     return SHORT
 
 

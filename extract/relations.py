@@ -524,9 +524,30 @@ class RelationFinder:
         if re.match(r"^(会议|大会|会上|座谈会|全会)(还|也|同时|进一步|再次)?$", lead) or lead.startswith(("会议", "大会")) and len(lead) <= 6:
             if current is not None:
                 return current, "Meeting"
-        if lead.startswith(tuple(self.pronouns)) and last_official is not None:
-            return last_official, "Official"
+        if lead.startswith(tuple(self.pronouns)):
+            # 张壮雄充分肯定了…。他说…: the official opening an earlier sentence of this paragraph
+            opener = self._paragraph_subject(a, ss)
+            if opener is not None:
+                return opener, "Official"
+            if last_official is not None:
+                return last_official, "Official"
         return None
+
+    @staticmethod
+    def _paragraph_subject(a: Analysis, ss: int) -> int | None:
+        """The last official that opens a sentence of the paragraph before ``ss`` (bounded look-back)."""
+        text = a.text
+        para = text.rfind("\n", max(0, ss - 400), ss) + 1 if ss else 0
+        found = None
+        for m in a.mentions_between(max(para, ss - 400), ss):
+            if m.type != "Official" or m.entity is None:
+                continue
+            k = m.lead if m.lead is not None else m.start
+            while k > para and text[k - 1] in " \u3000\t":
+                k -= 1
+            if k == para or text[k - 1] in "。！？；":
+                found = m.entity
+        return found
 
     def _speech(self, a: Analysis, start: int, end: int, speaker: int, speaker_type: str, relate,
                 cues_after: Cue | None, whole: bool = False) -> None:

@@ -748,3 +748,18 @@ def test_a_verb_before_a_body_and_a_quoted_model_name():
     bodies = _names(rec, "Organization")
     assert not any(b.startswith("肯定") for b in bodies), bodies
     assert "街办+小区物业+第三方社会公司模式" in _names(rec, "Policy")
+
+
+def test_a_pronoun_speaker_is_the_official_opening_the_paragraph():
+    rec = extract_text("8月25日，市人大常委会召开政情通报会。市长徐海明出席会议并讲话，市人大常委会主任李川主持会议。\n"
+                       "徐海明感谢人大代表的支持。他说，要深入实施“科技创新引领产业强市行动”，推动高质量发展。\n")
+    emphasised = _rels(rec, "emphasised")
+    assert any(o == "徐海明" and p.startswith("科技创新引领产业强市行动") for o, p in emphasised), emphasised
+    assert not any(o == "李川" for o, _ in emphasised)
+
+
+def test_a_sentence_cut_off_by_the_excerpts_end_is_read():
+    rec = extract_text("8月25日，市人大常委会召开政情通报会。市长徐海明出席会议并讲话，市人大常委会主任李川主持会议。\n"
+                       "徐海明感谢人大代表的支持。\n"
+                       "李川指出，近年来，市政府克难奋进，交出了来之")
+    assert ("李川", "政情通报会") in _rels(rec, "addressed")
