@@ -20,6 +20,11 @@ MEETING_TAILS = ("会议", "大会", "会", "学习")
 OPENED_AFTER_CLOSE = re.compile(r"(?:结束后|会后)[^。；\n]{0,20}(?:召开|举行)了?$")
 
 
+# what a meeting's name may write differently in a headline and the body (spaces, 、 between quoted
+# slogan words): left out when comparing names
+MEETING_KEY_DROP = re.compile(r"[ \u3000、，,]")
+
+
 def _subsequence(short: str, long: str) -> bool:
     it = iter(long)
     return all(c in it for c in short)
@@ -77,7 +82,8 @@ class Coreference:
             typ = m.type
             if typ == "Person" and m.name in official_names:
                 typ = m.type = "Official"
-            key_name = m.name.replace(" ", "") if typ == "Meeting" else m.name  # 第 32 次 = 第32次
+            # 第 32 次 = 第32次; “迎挑战 寻突破” (a headline) = “迎挑战、寻突破” (the body)
+            key_name = MEETING_KEY_DROP.sub("", m.name) if typ == "Meeting" else m.name
             if typ == "Place":
                 key_name = self._place_key(m.name, place_names)
             key = (typ, key_name)

@@ -763,3 +763,10 @@ def test_a_sentence_cut_off_by_the_excerpts_end_is_read():
                        "徐海明感谢人大代表的支持。\n"
                        "李川指出，近年来，市政府克难奋进，交出了来之")
     assert ("李川", "政情通报会") in _rels(rec, "addressed")
+
+
+def test_a_headlines_meeting_spelt_with_spaces_is_the_bodys_meeting():
+    rec = extract_text("县委常委(扩大)会暨深化“迎挑战 寻突破 开新局”主题活动推进会召开\n"
+                       "4月5日，青川县召开县委常委(扩大)会暨深化“迎挑战、寻突破、开新局”主题活动推进会。县委书记李明川主持会议。\n")
+    meetings = [m for m in _names(rec, "Meeting") if "推进会" in m]
+    assert len(meetings) == 1, meetings
