@@ -59,7 +59,9 @@ def score_gold(name: str, folder: Path, tmp: Path, ner: str, verbose: bool) -> d
     if not folder.is_dir() or not any(folder.glob("*.gold.json")):
         print(f"{name}: skipped ({folder} is absent)")
         return None
-    texts = sorted(str(p) for p in folder.iterdir() if not p.name.endswith(".gold.json") and p.is_file())
+    # the articles that have gold (a set's README or INDEX.tsv is no article)
+    texts = sorted(str(p) for p in folder.iterdir() if p.is_file() and not p.name.endswith(".gold.json")
+                   and (folder / (p.name.rsplit(".", 1)[0] + ".gold.json")).exists())
     out = tmp / f"{name}.jsonl"
     n_ok, n_bad, secs = write_records(texts, out, ner)
     args = [sys.executable, str(SCORE), str(folder), str(out), "--json"]
