@@ -31,6 +31,8 @@ HAN_ANY = re.compile(r"[\u4e00-\u9fff]")
 NOT_AFTER_ENTITY = ("代表", "委员", "常委", "会议中心", "会议室", "礼堂", "宾馆", "大厦", "书记", "主任", "主席")
 # one-character short names of countries, regions and provinces, as news abbreviates them in pairs
 ABBREVIATED = set("中美日俄韩朝英法德意印巴越泰澳加欧亚非港台京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤桂琼川黔滇藏陕甘青蒙以葡墨埃伊叙黄淮江")
+# what follows 中国 in the name of a doctrine or slogan (中国特色社会主义, 中国式现代化, 中国梦)
+DOCTRINE_AFTER_COUNTRY = ("特色社会主义", "式现代化", "梦", "民族伟大复兴")
 # what names a country's government after the country (印度|政府, 印度|两国政府)
 GOVERNMENT_AFTER_PLACE = ("政府", "两国政府", "新政府", "临时政府")
 # a person's post or form of address right after a name
@@ -386,6 +388,8 @@ class NerMentions:
                 and translit(text[s:e]) and text[e - 1] not in ORG_END_CHARS and not PERSON_POST_AFTER.match(text, e)
             if cued:
                 typ = "Place"
+            if typ == "Place" and text.startswith(DOCTRINE_AFTER_COUNTRY, e) and text[s:e] in ("中国", "中华"):
+                continue  # 中国特色社会主义, 中国式现代化, 中国梦: the doctrine's name, no place (real-dev's gold)
             if typ == "Place":
                 part = PART_OF_PLACE.search(text, s, e)
                 if part and part.start() - s >= 2:
@@ -604,6 +608,8 @@ class NerMentions:
         if typ == "Person":
             if not HAN.match(name.replace("—", "·")) or len(name) > 12 or name in place_names():
                 return False
+            if name[-1] in "的了着过们地得" and not translit(name):
+                return False  # 设|区的|市: a particle ends no name
             if text.startswith(("理论", "思想", "主义"), e):
                 return False  # 邓小平理论, 马克思主义: the doctrine's namesake is no entity (spec's gold)
             if tag in NON_NAME_TAGS and freq_of(name) >= (1 if tag in ("v", "vn", "a", "ad", "d") else 5):

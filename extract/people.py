@@ -21,6 +21,7 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 MINORITY = re.compile(r"[\u4e00-\u9fff]{1,8}(?:·[\u4e00-\u9fff]{1,8}){1,3}")
 TITLE_STOP_CHARS = PUNCT | set("0123456789")
 # the last character of an organisation or place word; a "name" ending in one is not a name
+PARTICLES = frozenset("的了着过们地得")
 NOT_NAME_END = set("委部局会组办院厅府区县市省州镇乡村处科室队站所社团协联党")
 MAX_TITLE = 26
 NOT_AFTER_POST = set("会台团处室")
@@ -193,6 +194,8 @@ class PeopleFinder:
                 continue
             if piece[-1] in NOT_NAME_END and given == 1 and surname_len == 1:
                 continue
+            if given == 1 and piece[-1] in PARTICLES:
+                continue  # 居民|区的|自治: a particle is no given name
             if self.rules.post_end_re.search(piece):
                 continue
             if not self.follower_at(text, end, a):

