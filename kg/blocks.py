@@ -259,7 +259,10 @@ class BlockSet:
             full = seg_size > 0
             new_off = np.full(o1 - o0, -1, dtype=np.int64)
             if len(s.paths) > 1:
-                seg_parts = np.frombuffer(self.parts, dtype=np.int16)[new0:new0 + (o1 - o0)]
+                # (a view of a copied slice: a view of self.parts itself would pin its buffer, and the
+                # next append fails with BufferError while anything — a profiler, a traceback —
+                # still holds this frame)
+                seg_parts = np.frombuffer(self.parts[new0:new0 + (o1 - o0)], dtype=np.int16)
                 groups = [(int(p), full & (seg_parts == p)) for p in np.unique(seg_parts[full])]
             else:
                 groups = [(0, full)] if full.any() else []
