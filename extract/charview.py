@@ -26,12 +26,18 @@ def strip_pinyin(view: TextView) -> TextView:
 
     A gloss needs a tone mark or tone number, so ordinary bracketed Latin text (e.g. (APP)) stays.
     """
-    pieces = []
-    for m in _PINYIN.finditer(view.text):
-        before = view.text[m.start() - 1] if m.start() else ""
-        if before and _is_cjk(before) and _TONED.search(m.group(0)):
-            pieces.append((m.start(), m.end(), ""))
+    pieces = [(start, end, "") for start, end in glosses(view.text)]
     return view.replace_pieces(pieces) if pieces else view
+
+
+def _is_gloss(text: str, m: re.Match) -> bool:
+    """Is the bracketed Latin at ``m`` a pinyin gloss (right after a Chinese character, toned)?"""
+    return m.start() > 0 and _is_cjk(text[m.start() - 1]) and _TONED.search(m.group(0)) is not None
+
+
+def glosses(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every pinyin gloss in ``text``: 縣長(zhǎng) → the span of (zhǎng)."""
+    return [m.span() for m in _PINYIN.finditer(text) if _is_gloss(text, m)]
 
 
 @lru_cache(maxsize=65536)
@@ -92,19 +98,18 @@ def prepare(text: str) -> TextView:
     return view
 
 
+@lru_cache(maxsize=65536)
 def plain_text(text: str) -> str:
     """``text`` as the view reads it: pinyin glosses out, simplified characters (縣長(zhǎng) → 县长).
 
     What a title written on a traditional page with inline pinyin compares as (a record keeps the
-    title as written; resolution and the career tables use this form)."""
+    title as written; resolution and the career tables use this form). Cached: titles recur."""
     if not any(_is_cjk(c) for c in text):
         return text
     kept, last = [], 0
-    for m in _PINYIN.finditer(text):
-        before = text[m.start() - 1] if m.start() else ""
-        if before and _is_cjk(before) and _TONED.search(m.group(0)):
-            kept.append(text[last:m.start()])
-            last = m.end()
+    for start, end in glosses(text):
+        kept.append(text[last:start])
+        last = end
     kept.append(text[last:])
     return simplified_text("".join(kept))
 
@@ -113,7 +118,4 @@ def gloss_end(text: str, pos: int) -> int:
     """The end of a pinyin gloss written at ``pos`` right after a Chinese character (縣長|(zhǎng)),
     else ``pos``."""
     m = _PINYIN.match(text, pos)
-    if m and pos and _is_cjk(text[pos - 1]) and _TONED.search(m.group(0)):
-        return m.end()
-    return pos
-
+    return m.end() if m and _is_gloss(text, m) else pos

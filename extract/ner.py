@@ -29,6 +29,8 @@ HAN = re.compile(r"^[\u4e00-\u9fff·]+$")
 HAN_ANY = re.compile(r"[\u4e00-\u9fff]")
 # what follows a body's name when the name is part of a title, a role or a venue
 NOT_AFTER_ENTITY = ("代表", "委员", "常委", "会议中心", "会议室", "礼堂", "宾馆", "大厦", "书记", "主任", "主席")
+# particles: none is a one-character given name (居民|区的|自治)
+PARTICLES = frozenset("的了着过们地得")
 # one-character short names of countries, regions and provinces, as news abbreviates them in pairs
 ABBREVIATED = set("中美日俄韩朝英法德意印巴越泰澳加欧亚非港台京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤桂琼川黔滇藏陕甘青蒙以葡墨埃伊叙黄淮江")
 # what follows 中国 in the name of a doctrine or slogan (中国特色社会主义, 中国式现代化, 中国梦)
@@ -608,8 +610,6 @@ class NerMentions:
         if typ == "Person":
             if not HAN.match(name.replace("—", "·")) or len(name) > 12 or name in place_names():
                 return False
-            if name[-1] in "的了着过们地得" and not translit(name):
-                return False  # 设|区的|市: a particle ends no name
             if text.startswith(("理论", "思想", "主义"), e):
                 return False  # 邓小平理论, 马克思主义: the doctrine's namesake is no entity (spec's gold)
             if tag in NON_NAME_TAGS and freq_of(name) >= (1 if tag in ("v", "vn", "a", "ad", "d") else 5):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from extract.analysis import PUNCT, Analysis, Mention
 from extract.lexicons import Lexicons, longest_first
-from extract.ner import (model_allows_name, model_ends_word, model_opens_no_name, model_person_at, model_person_ends,
+from extract.ner import (PARTICLES, model_allows_name, model_ends_word, model_opens_no_name, model_person_at, model_person_ends,
                          model_reads_person, model_rejects_name, model_starts_word, model_word)
 from extract.wordlist import freq_of, is_common_word, is_function_word, tag_of, verb_like
 
@@ -21,7 +21,6 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 MINORITY = re.compile(r"[\u4e00-\u9fff]{1,8}(?:·[\u4e00-\u9fff]{1,8}){1,3}")
 TITLE_STOP_CHARS = PUNCT | set("0123456789")
 # the last character of an organisation or place word; a "name" ending in one is not a name
-PARTICLES = frozenset("的了着过们地得")
 NOT_NAME_END = set("委部局会组办院厅府区县市省州镇乡村处科室队站所社团协联党")
 MAX_TITLE = 26
 NOT_AFTER_POST = set("会台团处室")

@@ -29,11 +29,11 @@ DOCUMENT_VERBS = ("通过", "通过了", "审议", "审议了", "表决", "讨�
 # a title inside a title: 《…关于修改〈…条例〉的决定》, 《…关于批准<…条例>的决定》
 NESTED_TITLE = re.compile(r"[〈<＜]([^〈〉<>＜＞《》]{2,60})[〉>＞]")
 DECISION_ON = re.compile(r"关于(?:修改|批准|废止|修订)[〈<＜][^《》]*的(?:决定|决议)$")
-# the verbs that open a list of documents (审议通过了A，B，C)
 # what a quoted sentence holds and a name does not: degree adverbs and sentence-final particles
 QUOTED_CLAUSE = re.compile(r"很|非常|已经|怎么|[吗呢啦吧]$")
 # the ends of a body's name (a quoted one is a body: “防汛救灾领导小组”, “旅行者集团”)
 BODY_ENDS = ("领导小组", "工作组", "委员会", "集团", "公司", "协会", "联合会", "办公室", "指挥部")
+# the verbs that open a list of documents (审议通过了A，B，C)
 LIST_VERBS = re.compile(r"(?:审议|通过|表决|听取)")
 
 
