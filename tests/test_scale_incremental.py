@@ -211,35 +211,3 @@ def test_a_small_build_run_again_copies_every_block(tmp_path):
     again = build_scaled([str(src)], tmp_path / "out", progress=False)
     assert again.stats.outputs["rdf objects made"] == 0 and again.stats.outputs["rdf objects copied"] > 0
     assert again.stats.outputs["store quads changed"] == 0
-
-
-def test_a_kept_frame_of_a_copied_run_does_not_pin_the_parts(tmp_path, monkeypatch):
-    """Something that keeps a finished ``BlockSet._end_run`` frame alive (a profiler, a traceback)
-    must not make the next object's append fail: a numpy view of the parts array itself would pin
-    its buffer (BufferError); the run views a copy of its slice."""
-    import sys
-
-    from kg.blocks import BlockSet
-
-    monkeypatch.setenv("ZHENGWU_KG_NQUADS_PART_OBJECTS", "150")
-    src, out = tmp_path / "src", tmp_path / "out"
-    corpus(src, 16, seed=5, bad=False)
-    build_scaled([str(src)], out, progress=False)
-    write_corpus(src, 19, seed=5, html_share=0.2, start=16)  # three new articles: runs copied between them
-
-    kept = []
-    end_run = BlockSet._end_run
-
-    def keeping_frames(self):
-        def keep(frame, event, arg):
-            if event == "return" and frame.f_code is end_run.__code__:
-                kept.append(frame)  # the frame, and so its locals, outlive the call
-        sys.setprofile(keep)
-        try:
-            end_run(self)
-        finally:
-            sys.setprofile(None)
-
-    monkeypatch.setattr(BlockSet, "_end_run", keeping_frames)
-    again = build_scaled([str(src)], out, progress=False)
-    assert kept and again.stats.outputs["rdf objects copied"] > 0
